@@ -1,0 +1,409 @@
+//! Finding the article body in the page tree: removes furniture, scores containers by the
+//! paragraphs they hold (text length, commas, link density, class names), picks the best one,
+//! adds the siblings that belong to it, and marks what to drop inside it.
+//!
+//! Every pass is a linear walk over the arena (aggregates are summed child-to-parent by walking
+//! the document-order arena backwards), so huge pages stay fast.
+
+use crate::dom::{Dom, NodeData, NodeId};
+use crate::junk;
+
+/// Per-node figures over the live (not removed) part of the tree.
+pub struct Analysis {
+    /// Node is removed (itself or through an ancestor).
+    pub dead: Vec<bool>,
+    /// Whitespace-collapsed characters of text.
+    pub text_len: Vec<u32>,
+    /// Characters of text inside links.
+    pub link_len: Vec<u32>,
+    pub commas: Vec<u32>,
+    pub paragraphs: Vec<u32>,
+    pub images: Vec<u32>,
+    pub list_items: Vec<u32>,
+    pub headings: Vec<u32>,
+}
+
+/// The chosen body: the nodes to render, in order, and what to skip inside them.
+pub struct Selection {
+    pub roots: Vec<NodeId>,
+    pub skip: Vec<bool>,
+}
+
+fn collapsed_len(text: &str) -> u32 {
+    let mut len = 0u32;
+    let mut in_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                len += 1;
+                in_space = true;
+            }
+        } else {
+            len += 1;
+            in_space = false;
+        }
+    }
+    len
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+impl Analysis {
+    fn compute(dom: &Dom, removed: &[bool]) -> Analysis {
+        let n = dom.nodes.len();
+        let mut a = Analysis {
+            dead: vec![false; n],
+            text_len: vec![0; n],
+            link_len: vec![0; n],
+            commas: vec![0; n],
+            paragraphs: vec![0; n],
+            images: vec![0; n],
+            list_items: vec![0; n],
+            headings: vec![0; n],
+        };
+        let mut in_link = vec![false; n];
+        for id in 0..n {
+            let node = &dom.nodes[id];
+            let parent = node.parent;
+            a.dead[id] = removed[id] || parent.is_some_and(|p| a.dead[p]);
+            in_link[id] = node.tag() == "a" || parent.is_some_and(|p| in_link[p]);
+        }
+        for id in (0..n).rev() {
+            if a.dead[id] {
+                continue;
+            }
+            let node = &dom.nodes[id];
+            match &node.data {
+                NodeData::Text(text) => {
+                    let len = collapsed_len(text);
+                    a.text_len[id] = len;
+                    if in_link[id] {
+                        a.link_len[id] = len;
+                    }
+                    a.commas[id] = text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count() as u32;
+                }
+                NodeData::Element { tag, .. } => match tag.as_str() {
+                    "p" => a.paragraphs[id] += 1,
+                    "img" | "picture" => a.images[id] += 1,
+                    "li" => a.list_items[id] += 1,
+                    t if is_heading(t) => a.headings[id] += 1,
+                    _ => {}
+                },
+                NodeData::Document => {}
+            }
+            if let Some(parent) = node.parent {
+                a.text_len[parent] += a.text_len[id];
+                a.link_len[parent] += a.link_len[id];
+                a.commas[parent] += a.commas[id];
+                a.paragraphs[parent] += a.paragraphs[id];
+                a.images[parent] += a.images[id];
+                a.list_items[parent] += a.list_items[id];
+                a.headings[parent] += a.headings[id];
+            }
+        }
+        a
+    }
+
+    pub fn link_density(&self, id: NodeId) -> f32 {
+        let text = self.text_len[id];
+        if text == 0 {
+            0.0
+        } else {
+            self.link_len[id] as f32 / text as f32
+        }
+    }
+}
+
+/// Removes furniture: junk tags and classes, unless the element holds most of the page's
+/// paragraph text (a page wrapped whole in a `<form>` or a badly named container).
+fn mark_furniture(dom: &Dom) -> Vec<bool> {
+    let n = dom.nodes.len();
+    let nothing_removed = vec![false; n];
+    let before = Analysis::compute(dom, &nothing_removed);
+    let paragraph_text = paragraph_text(dom, &before);
+    let total = paragraph_text[0].max(1) as f32;
+    let mut removed = vec![false; n];
+    for (id, node) in dom.nodes.iter().enumerate() {
+        if !matches!(node.data, NodeData::Element { .. }) {
+            continue;
+        }
+        let junk = junk::is_junk_tag(node.tag()) || junk::is_junk_element(node);
+        if junk && (paragraph_text[id] as f32) < 0.4 * total {
+            removed[id] = true;
+        }
+    }
+    removed
+}
+
+/// Text length inside `<p>` elements, per subtree.
+fn paragraph_text(dom: &Dom, a: &Analysis) -> Vec<u32> {
+    let n = dom.nodes.len();
+    let mut sums = vec![0u32; n];
+    for id in (0..n).rev() {
+        if dom.nodes[id].tag() == "p" {
+            sums[id] = a.text_len[id];
+        }
+        if let Some(parent) = dom.nodes[id].parent {
+            let child = sums[id];
+            sums[parent] += child;
+        }
+    }
+    sums
+}
+
+/// Whether an element is a block container for scoring purposes.
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div" | "section" | "article" | "main" | "blockquote" | "pre" | "table" | "ul" | "ol" | "dl"
+            | "figure" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr" | "td" | "header"
+            | "footer" | "aside" | "nav" | "form" | "hr"
+    )
+}
+
+fn initial_score(dom: &Dom, id: NodeId) -> f32 {
+    let node = &dom.nodes[id];
+    let base = match node.tag() {
+        "div" | "article" | "main" | "section" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    let tag_bonus = match node.tag() {
+        "article" => 10.0,
+        _ => 0.0,
+    };
+    base + tag_bonus + junk::class_weight(node)
+}
+
+/// Picks the article body.
+pub fn select(dom: &Dom) -> (Selection, Analysis) {
+    let removed = mark_furniture(dom);
+    let a = Analysis::compute(dom, &removed);
+    let n = dom.nodes.len();
+    let mut score: Vec<Option<f32>> = vec![None; n];
+
+    for id in 0..n {
+        if a.dead[id] {
+            continue;
+        }
+        let node = &dom.nodes[id];
+        let tag = node.tag();
+        let scorable = match tag {
+            "p" | "pre" | "td" => true,
+            "div" | "section" => !node
+                .children
+                .iter()
+                .any(|&c| is_block(dom.nodes[c].tag())),
+            _ => false,
+        };
+        if !scorable || a.text_len[id] < 25 {
+            continue;
+        }
+        let content = 1.0 + a.commas[id] as f32 + (a.text_len[id] as f32 / 100.0).floor().min(3.0);
+        let mut ancestor = node.parent;
+        let mut level = 0usize;
+        while let Some(anc) = ancestor {
+            if level >= 5 || dom.nodes[anc].parent.is_none() {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                _ => level as f32 * 3.0,
+            };
+            let entry = score[anc].get_or_insert_with(|| initial_score(dom, anc));
+            *entry += content / divider;
+            ancestor = dom.nodes[anc].parent;
+            level += 1;
+        }
+    }
+
+    let final_score = |id: NodeId, s: f32| s * (1.0 - a.link_density(id));
+    let mut ranked: Vec<(NodeId, f32)> = score
+        .iter()
+        .enumerate()
+        .filter_map(|(id, s)| s.map(|s| (id, final_score(id, s))))
+        .collect();
+    ranked.sort_by(|x, y| y.1.total_cmp(&x.1));
+
+    let body = dom.find_tag("body").unwrap_or(0);
+    let Some(&(mut top, top_score)) = ranked.first() else {
+        let skip = clean_inside(dom, &a, &[body], &score);
+        return (
+            Selection {
+                roots: vec![body],
+                skip,
+            },
+            a,
+        );
+    };
+
+    // Several strong candidates under one ancestor: the ancestor is the article.
+    let alternatives: Vec<NodeId> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|(_, s)| *s >= 0.75 * top_score)
+        .map(|(id, _)| *id)
+        .collect();
+    if alternatives.len() >= 3 {
+        let mut ancestor = dom.nodes[top].parent;
+        while let Some(anc) = ancestor {
+            if dom.nodes[anc].parent.is_none() || dom.nodes[anc].tag() == "body" {
+                break;
+            }
+            let containing = alternatives.iter().filter(|&&alt| dom.is_within(alt, anc)).count();
+            if containing >= 3 {
+                top = anc;
+                break;
+            }
+            ancestor = dom.nodes[anc].parent;
+        }
+    }
+    // A wrapper with a single child holds nothing more than that child.
+    while let Some(parent) = dom.nodes[top].parent {
+        let live_children = dom.nodes[parent]
+            .children
+            .iter()
+            .filter(|&&c| !a.dead[c] && a.text_len[c] > 0)
+            .count();
+        if live_children != 1 || matches!(dom.nodes[parent].tag(), "body" | "html" | "") {
+            break;
+        }
+        top = parent;
+    }
+
+    let roots = with_siblings(dom, &a, &score, top);
+    let skip = clean_inside(dom, &a, &roots, &score);
+    (Selection { roots, skip }, a)
+}
+
+fn with_siblings(dom: &Dom, a: &Analysis, score: &[Option<f32>], top: NodeId) -> Vec<NodeId> {
+    let Some(parent) = dom.nodes[top].parent else {
+        return vec![top];
+    };
+    let top_score = score[top].map_or(0.0, |s| s * (1.0 - a.link_density(top)));
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.nodes[top].attr("class").unwrap_or("");
+    let mut roots = Vec::new();
+    for &sibling in &dom.nodes[parent].children {
+        if sibling == top {
+            roots.push(sibling);
+            continue;
+        }
+        if a.dead[sibling] || a.text_len[sibling] == 0 {
+            continue;
+        }
+        let node = &dom.nodes[sibling];
+        let mut bonus = 0.0;
+        if !top_class.is_empty() && node.attr("class") == Some(top_class) {
+            bonus += top_score * 0.2;
+        }
+        let sibling_score = score[sibling].map_or(0.0, |s| s * (1.0 - a.link_density(sibling)));
+        let keep = if sibling_score + bonus >= threshold {
+            true
+        } else if node.tag() == "p" {
+            let density = a.link_density(sibling);
+            let len = a.text_len[sibling];
+            (len > 80 && density < 0.25) || (len > 0 && len <= 80 && density == 0.0 && a.commas[sibling] + 1 > 0 && ends_sentence(dom, sibling))
+        } else {
+            false
+        };
+        if keep {
+            roots.push(sibling);
+        }
+    }
+    roots
+}
+
+fn ends_sentence(dom: &Dom, id: NodeId) -> bool {
+    let text = node_text(dom, id, 400);
+    let text = text.trim_end();
+    text.ends_with('.') || text.contains(". ")
+}
+
+/// Concatenated text of a subtree, stopping after about `limit` bytes.
+pub fn node_text(dom: &Dom, id: NodeId, limit: usize) -> String {
+    let mut out = String::new();
+    let mut stack = vec![id];
+    while let Some(current) = stack.pop() {
+        if out.len() > limit {
+            break;
+        }
+        let node = &dom.nodes[current];
+        if let NodeData::Text(text) = &node.data {
+            out.push_str(text);
+        }
+        stack.extend(node.children.iter().rev());
+    }
+    out
+}
+
+/// Marks elements inside the chosen body that are not article text.
+fn clean_inside(dom: &Dom, a: &Analysis, roots: &[NodeId], score: &[Option<f32>]) -> Vec<bool> {
+    let n = dom.nodes.len();
+    let mut skip = a.dead.clone();
+    let mut stack: Vec<NodeId> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if skip[id] {
+            continue;
+        }
+        if should_drop(dom, a, id, score) {
+            skip[id] = true;
+            continue;
+        }
+        stack.extend(dom.nodes[id].children.iter().copied());
+    }
+    debug_assert_eq!(skip.len(), n);
+    skip
+}
+
+fn should_drop(dom: &Dom, a: &Analysis, id: NodeId, score: &[Option<f32>]) -> bool {
+    let node = &dom.nodes[id];
+    let tag = node.tag();
+    if tag.is_empty() {
+        return false;
+    }
+    if tag == "h1" && a.text_len[id] < 300 {
+        return true;
+    }
+    let len = a.text_len[id];
+    let is_textual = matches!(tag, "p" | "div" | "li" | "h2" | "h3" | "h4" | "h5" | "h6" | "span" | "strong" | "em" | "b" | "a" | "section" | "blockquote");
+    if is_textual && len > 0 && len < 160 {
+        let text = node_text(dom, id, 400);
+        if junk::is_promo_line(&text) {
+            return true;
+        }
+    }
+    if !matches!(tag, "div" | "section" | "ul" | "ol" | "table" | "form" | "aside" | "figure" | "header" | "footer" | "dl") {
+        return false;
+    }
+    let weight = junk::class_weight(node);
+    let own_score = score[id].unwrap_or(0.0);
+    if weight + own_score < 0.0 && tag != "figure" {
+        return true;
+    }
+    if a.commas[id] >= 10 {
+        return false;
+    }
+    let is_list = matches!(tag, "ul" | "ol" | "dl");
+    let is_figure = tag == "figure";
+    let paragraphs = a.paragraphs[id] as f32;
+    let images = a.images[id] as f32;
+    let list_items = a.list_items[id] as f32 - 100.0;
+    let density = a.link_density(id);
+    let has_table = tag == "table";
+    if has_table {
+        return density > 0.5 && len < 2000;
+    }
+    (images > 1.0 && paragraphs / images < 0.5 && !is_figure && len < 200)
+        || (!is_list && list_items > paragraphs)
+        || (len < 25 && (images == 0.0 || images > 2.0) && !is_figure)
+        || (!is_list && weight < 25.0 && density > 0.2 && len < 2000)
+        || (is_list && density > 0.5)
+        || (weight >= 25.0 && density > 0.5)
+}

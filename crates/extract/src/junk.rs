@@ -1,0 +1,145 @@
+//! What counts as page furniture rather than article: tags, roles, class/id words, hidden
+//! elements and promo lines ("Read more", "Sign up for our newsletter", "[Read: …]").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dom::Node;
+
+/// Class/id words that mark furniture whatever else the class says.
+static STRONG_JUNK: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"(?:^|[^a-z])(?:share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|sign-up|promo|promos|promotion|cookie|cookies|consent|gdpr|related|recommended|recommendations|outbrain|taboola|breadcrumbs?|sidebar|comments?|commentlist|disqus|advert|advertisement|adslot|ad-slot|ad-container|ad-wrapper|adunit|ad-unit|ads|ad|dfp|sponsored|sponsor|popup|modal|most-popular|mostpopular|trending|toolbar|skip-link|skiplink|print-only|visually-hidden|sr-only|screen-reader-text|author-bio|authorbio|bio-box|byline|tags|tag-list|taglist|keywords|topics-list|read-more|readmore|more-stories|also-read|further-reading|paywall|piano|inline-cta|cta)(?:$|[^a-z])",
+    )
+});
+
+/// Class/id words that mark furniture unless the class also names the article.
+static WEAK_JUNK: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"(?:^|[^a-z])(?:header|footer|menu|nav|navbar|navigation|banner|masthead|extra|legends|remark|replies|rss|shoutbox|skyscraper|supplemental|pagination|pager|widget|meta|metadata|dateline|timestamp|credits|hidden|hide|login|signin|search|utility|nocontent|rail|aside|caption-credit)(?:$|[^a-z])",
+    )
+});
+
+/// Class/id words that keep an element with a weak junk word.
+static MAYBE_CONTENT: LazyLock<Regex> =
+    LazyLock::new(|| build(r"and|article|body|column|content|main|shadow|story|entry|post-|text"));
+
+static POSITIVE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    build(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|rich-text|richtext")
+});
+
+static NEGATIVE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|newsletter|subscribe|social|caption|credit",
+    )
+});
+
+/// Short lines that are promotion or navigation inside an article.
+static PROMO_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"^\[?\s*(?:read|read more|read next|see|see also|also read|watch|listen|related|more|recommended|most read|trending|sponsored|advertisement|related stories|related articles|related content|more on this|more from [^:]{1,40})\s*[:\]]|^\[?\s*(?:read more|read next|see also|also read|sign up|subscribe to|subscribe for|subscribe now|follow us|click here|share this|share on|don['’]t miss|continue reading|story continues|keep reading|get our|download the|join our|register for|you may also like|you might also like|we recommend)\b|^(?:advertisement|ad|sponsored content|skip advertisement|supported by|share|tweet|email|print|comments?|related|read more|more|advertisement - scroll to continue)$",
+    )
+});
+
+fn build(pattern: &str) -> Regex {
+    // The patterns are constants; a failure here is a programming error caught by every test.
+    #[allow(clippy::expect_used)]
+    Regex::new(pattern).expect("junk pattern compiles")
+}
+
+/// Tags that are furniture by themselves.
+pub fn is_junk_tag(tag: &str) -> bool {
+    matches!(tag, "nav" | "header" | "footer" | "aside" | "form" | "menu" | "fieldset")
+}
+
+/// Class, id and a few descriptive attributes joined, lower-cased.
+pub fn class_and_id(node: &Node) -> String {
+    let mut joined = String::new();
+    for name in ["class", "id"] {
+        if let Some(value) = node.attr(name) {
+            joined.push_str(value);
+            joined.push(' ');
+        }
+    }
+    joined.make_ascii_lowercase();
+    joined
+}
+
+/// Whether the element's class/id/role/visibility say it is not article text.
+pub fn is_junk_element(node: &Node) -> bool {
+    if node.attr("hidden").is_some() || node.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = node.attr("style") {
+        let style = style.to_ascii_lowercase().replace(' ', "");
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if let Some(role) = node.attr("role") {
+        let role = role.to_ascii_lowercase();
+        if matches!(
+            role.as_str(),
+            "navigation" | "banner" | "contentinfo" | "complementary" | "dialog" | "alertdialog" | "menu" | "menubar" | "search" | "toolbar"
+        ) {
+            return true;
+        }
+    }
+    if node.attr("aria-label").is_some_and(|label| {
+        let label = label.to_ascii_lowercase();
+        ["share", "social", "newsletter", "breadcrumb", "advertisement", "related"]
+            .iter()
+            .any(|word| label.contains(word))
+    }) {
+        return true;
+    }
+    if matches!(node.tag(), "body" | "html" | "main" | "article") {
+        return false;
+    }
+    let names = class_and_id(node);
+    if names.is_empty() {
+        return false;
+    }
+    STRONG_JUNK.is_match(&names) || (WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names))
+}
+
+/// Readability-style class weight: +25 for article-like class and id, -25 for furniture-like.
+pub fn class_weight(node: &Node) -> f32 {
+    let mut weight = 0.0;
+    for name in ["class", "id"] {
+        if let Some(value) = node.attr(name) {
+            let value = value.to_ascii_lowercase();
+            if NEGATIVE_WEIGHT.is_match(&value) {
+                weight -= 25.0;
+            }
+            if POSITIVE_WEIGHT.is_match(&value) {
+                weight += 25.0;
+            }
+        }
+    }
+    weight
+}
+
+/// Whether a short block of text is a promo or navigation line.
+pub fn is_promo_line(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    let lower = lower.trim_matches(|c: char| c == '.' || c == '»' || c == '›' || c.is_whitespace());
+    let lower = lower.strip_suffix(':').unwrap_or(lower);
+    PROMO_LINE.is_match(lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn promo_lines_are_recognised() {
+        assert!(is_promo_line("[Read: The most important story of the year]"));
+        assert!(is_promo_line("Read more: why it matters"));
+        assert!(is_promo_line("Sign up for our newsletter"));
+        assert!(is_promo_line("ADVERTISEMENT"));
+        assert!(!is_promo_line("Readers have long asked whether the bridge would hold."));
+        assert!(!is_promo_line("More than 300 people attended the meeting."));
+    }
+}

@@ -1,0 +1,119 @@
+//! Article extraction: turns a fetched HTML page into clean article text, sanitized body HTML
+//! and metadata (title, byline, date, image, language, canonical URL, site name), with no
+//! per-site rules. Pure and synchronous; any input gives `Ok` or an [`ExtractError`].
+//!
+//! Modules: [`charset`] decodes bytes, `dom` builds the page tree, `junk` knows furniture,
+//! `content` picks the body, `render` writes text and HTML, `metadata` reads head facts,
+//! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
+
+mod charset;
+mod content;
+mod dom;
+mod junk;
+mod metadata;
+mod render;
+mod sanitize;
+mod text;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+pub use charset::decode_html;
+pub use sanitize::sanitize_fragment;
+pub use text::{excerpt, html_to_text};
+
+/// Longest decoded page processed; the rest is cut (at a character boundary).
+pub const MAX_HTML_CHARS: usize = 3 * 1024 * 1024;
+
+/// What [`extract`] needs besides the page bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// The page's URL: base for relative links and the canonical URL when the page names none.
+    pub url: Option<Url>,
+}
+
+/// An article read from a page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExtractedArticle {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    /// Publication time with its zone (RFC 3339 when serialized).
+    pub published: Option<DateTime<FixedOffset>>,
+    pub image: Option<String>,
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+    pub site_name: Option<String>,
+    /// Plain text, paragraphs separated by one blank line.
+    pub text: String,
+    /// Sanitized HTML of the body only.
+    pub html: String,
+}
+
+/// Why no article could be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("the page is empty")]
+    EmptyInput,
+    #[error("no article text found on the page")]
+    NoContent,
+}
+
+/// Shortest body text accepted from the page before falling back to JSON-LD `articleBody`.
+const MIN_BODY_CHARS: usize = 200;
+
+/// Extracts the article from page bytes. `header_charset` is the HTTP `Content-Type` charset.
+pub fn extract(
+    bytes: &[u8],
+    header_charset: Option<&str>,
+    opts: &ExtractOptions,
+) -> Result<ExtractedArticle, ExtractError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ExtractError::EmptyInput);
+    }
+    let mut html = decode_html(bytes, header_charset);
+    if html.len() > MAX_HTML_CHARS {
+        let mut cut = MAX_HTML_CHARS;
+        while !html.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        html.truncate(cut);
+    }
+    let page = dom::Dom::parse(&html);
+    let base = page
+        .head
+        .base_href
+        .as_deref()
+        .and_then(|href| match &opts.url {
+            Some(url) => url.join(href).ok(),
+            None => Url::parse(href).ok(),
+        })
+        .or_else(|| opts.url.clone());
+    let meta = metadata::read(&page, opts.url.as_ref());
+    let (selection, _) = content::select(&page);
+    let mut body = render::render(&page, &selection.roots, &selection.skip, base.as_ref());
+    if body.text.chars().count() < MIN_BODY_CHARS {
+        if let Some(article_body) = meta.article_body.as_deref() {
+            if article_body.chars().count() > body.text.chars().count() {
+                body = text::from_plain(article_body);
+            }
+        }
+    }
+    if body.text.trim().is_empty() {
+        return Err(ExtractError::NoContent);
+    }
+    let language = meta
+        .language
+        .or_else(|| metadata::detect_language(&body.text));
+    Ok(ExtractedArticle {
+        title: meta.title,
+        byline: meta.byline,
+        published: meta.published,
+        image: meta.image,
+        language,
+        canonical_url: meta.canonical_url,
+        site_name: meta.site_name,
+        text: body.text,
+        html: body.html,
+    })
+}

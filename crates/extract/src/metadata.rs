@@ -1,0 +1,362 @@
+//! Article metadata: title, byline, publication date, image, language, canonical URL and site
+//! name, read from JSON-LD, OpenGraph/Twitter/Dublin Core/Parse.ly `<meta>` tags,
+//! `<link rel=canonical>`, `<html lang>`, `<time>` elements and byline-like elements.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde_json::Value;
+use url::Url;
+
+use crate::content::node_text;
+use crate::dom::Dom;
+use crate::render::absolute_link;
+
+/// Metadata found on the page, before the body is known.
+#[derive(Debug, Default)]
+pub struct PageMetadata {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub image: Option<String>,
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+    pub site_name: Option<String>,
+    pub article_body: Option<String>,
+}
+
+/// The article-like facts of the page's JSON-LD blocks.
+#[derive(Debug, Default)]
+struct LinkedData {
+    headline: Option<String>,
+    authors: Vec<String>,
+    published: Option<String>,
+    publisher: Option<String>,
+    image: Option<String>,
+    body: Option<String>,
+    url: Option<String>,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "article", "newsarticle", "blogposting", "reportage", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting", "webpage", "scholarlyarticle",
+    "techarticle", "liveblogposting", "report", "posting", "review",
+];
+
+fn string_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Array(items) => items.iter().find_map(string_of),
+        Value::Object(map) => map
+            .get("name")
+            .or_else(|| map.get("url"))
+            .or_else(|| map.get("@id"))
+            .and_then(string_of),
+        _ => None,
+    }
+}
+
+fn is_article(map: &serde_json::Map<String, Value>) -> bool {
+    let types: Vec<String> = match map.get("@type") {
+        Some(Value::String(t)) => vec![t.to_ascii_lowercase()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect(),
+        _ => Vec::new(),
+    };
+    types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str()))
+}
+
+impl LinkedData {
+    fn read(blocks: &[String]) -> LinkedData {
+        let mut data = LinkedData::default();
+        for block in blocks {
+            let Ok(value) = serde_json::from_str::<Value>(block.trim().trim_end_matches(';')) else {
+                continue;
+            };
+            let mut stack = vec![&value];
+            let mut visited = 0;
+            while let Some(value) = stack.pop() {
+                visited += 1;
+                if visited > 2000 {
+                    break;
+                }
+                match value {
+                    Value::Array(items) => stack.extend(items.iter().rev()),
+                    Value::Object(map) => {
+                        if is_article(map) {
+                            data.take(map);
+                        }
+                        if let Some(graph) = map.get("@graph") {
+                            stack.push(graph);
+                        }
+                        if let Some(entity) = map.get("mainEntity") {
+                            stack.push(entity);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        data
+    }
+
+    fn take(&mut self, map: &serde_json::Map<String, Value>) {
+        let is_webpage = map
+            .get("@type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("webpage"));
+        if self.headline.is_none() && !is_webpage {
+            self.headline = map.get("headline").or_else(|| map.get("name")).and_then(string_of);
+        }
+        if self.authors.is_empty() {
+            let author = map.get("author").or_else(|| map.get("creator"));
+            match author {
+                Some(Value::Array(items)) => {
+                    self.authors = items.iter().filter_map(string_of).filter(|a| !a.starts_with("http")).collect();
+                }
+                Some(other) => self.authors = string_of(other).filter(|a| !a.starts_with("http")).into_iter().collect(),
+                None => {}
+            }
+        }
+        if self.published.is_none() {
+            self.published = map
+                .get("datePublished")
+                .or_else(|| map.get("dateCreated"))
+                .and_then(string_of);
+        }
+        if self.publisher.is_none() {
+            self.publisher = map.get("publisher").and_then(|p| match p {
+                Value::Object(o) => o.get("name").and_then(string_of),
+                other => string_of(other),
+            });
+        }
+        if self.image.is_none() {
+            self.image = map.get("image").or_else(|| map.get("thumbnailUrl")).and_then(string_of);
+        }
+        if self.body.is_none() {
+            self.body = map.get("articleBody").and_then(string_of);
+        }
+        if self.url.is_none() {
+            self.url = map.get("url").and_then(string_of);
+        }
+    }
+}
+
+/// Parses the many date shapes pages use; a missing zone is taken as UTC.
+pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    if let Ok(date) = DateTime::parse_from_rfc3339(raw) {
+        return Some(date);
+    }
+    if let Ok(date) = DateTime::parse_from_rfc2822(raw) {
+        return Some(date);
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S %z"] {
+        if let Ok(date) = DateTime::parse_from_str(raw, format) {
+            return Some(date);
+        }
+    }
+    let utc = |naive: NaiveDateTime| Utc.from_utc_datetime(&naive).fixed_offset();
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y%m%dT%H%M%S"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(raw.trim_end_matches('Z'), format) {
+            return Some(utc(naive));
+        }
+    }
+    let head = raw.get(..10).unwrap_or(raw);
+    for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+        if let Ok(date) = NaiveDate::parse_from_str(head, format) {
+            return date.and_hms_opt(0, 0, 0).map(utc);
+        }
+    }
+    for format in ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%b. %d, %Y"] {
+        if let Ok(date) = NaiveDate::parse_from_str(raw, format) {
+            return date.and_hms_opt(0, 0, 0).map(utc);
+        }
+    }
+    None
+}
+
+fn clean_byline(raw: &str) -> Option<String> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = text.to_lowercase();
+    let text = if lower.starts_with("by ") { text.get(3..).unwrap_or("").trim().to_string() } else { text };
+    if text.is_empty() || text.chars().count() > 100 || text.starts_with("http") {
+        None
+    } else {
+        Some(text)
+    }
+}
+
+/// Cuts " | Site", " - Site" and similar from a `<title>`.
+pub fn clean_title(raw: &str, site_name: Option<&str>) -> String {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "] {
+        if let Some(pos) = title.rfind(separator) {
+            let (head, tail) = (&title[..pos], &title[pos + separator.len()..]);
+            let tail_is_site = site_name.is_some_and(|site| {
+                tail.eq_ignore_ascii_case(site) || site.to_lowercase().contains(&tail.to_lowercase())
+            });
+            if tail_is_site || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3) {
+                return clean_title(head, site_name);
+            }
+            if let Some(first) = title.find(separator) {
+                let (lead, rest) = (&title[..first], &title[first + separator.len()..]);
+                if site_name.is_some_and(|site| lead.eq_ignore_ascii_case(site)) {
+                    return rest.to_string();
+                }
+            }
+        }
+    }
+    title
+}
+
+fn language_code(lang: whatlang::Lang) -> String {
+    use whatlang::Lang::*;
+    let code = match lang {
+        Eng => "en", Fra => "fr", Deu => "de", Spa => "es", Ita => "it", Por => "pt", Nld => "nl",
+        Rus => "ru", Ukr => "uk", Pol => "pl", Ces => "cs", Slk => "sk", Swe => "sv", Dan => "da",
+        Nob => "no", Fin => "fi", Tur => "tr", Ara => "ar", Heb => "he", Cmn => "zh", Jpn => "ja",
+        Kor => "ko", Hin => "hi", Ell => "el", Hun => "hu", Ron => "ro", Bul => "bg", Hrv => "hr",
+        Srp => "sr", Vie => "vi", Ind => "id", Tha => "th", Pes => "fa", Cat => "ca", Lit => "lt",
+        Lav => "lv", Est => "et", Slv => "sl", Ben => "bn", Urd => "ur", Tam => "ta",
+        other => return other.code().to_string(),
+    };
+    code.to_string()
+}
+
+/// Reads the page's metadata. `body_text` (the extracted text) is used for language detection.
+pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
+    let head = &dom.head;
+    let ld = LinkedData::read(&head.json_ld);
+    let base = page_url;
+
+    let site_name = head
+        .meta(&["og:site_name", "application-name", "twitter:site:name"])
+        .map(str::to_string)
+        .or(ld.publisher.clone());
+
+    let h1 = dom.find_tag("h1").map(|id| {
+        node_text(dom, id, 600).split_whitespace().collect::<Vec<_>>().join(" ")
+    });
+    let title = head
+        .meta(&["og:title", "twitter:title", "parsely-title", "dc.title", "sailthru.title"])
+        .map(str::to_string)
+        .or(ld.headline.clone())
+        .or_else(|| head.title.clone())
+        .or_else(|| h1.clone().filter(|h| !h.is_empty()))
+        .map(|t| clean_title(&t, site_name.as_deref()))
+        .filter(|t| !t.is_empty());
+
+    let byline = if ld.authors.is_empty() {
+        None
+    } else {
+        clean_byline(&ld.authors.join(", "))
+    }
+    .or_else(|| {
+        head.meta(&["author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl", "cxenseparse:author"])
+            .and_then(clean_byline)
+    })
+    .or_else(|| byline_from_page(dom));
+
+    let published = ld
+        .published
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| {
+            head.meta(&[
+                "article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
+                "sailthru.date", "dc.date", "dc.date.issued", "dcterms.created", "pubdate", "publishdate",
+                "date", "article.published", "published_time", "og:published_time",
+            ])
+            .and_then(parse_date)
+        })
+        .or_else(|| time_from_page(dom));
+
+    let image = head
+        .meta(&["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"])
+        .map(str::to_string)
+        .or(ld.image.clone())
+        .and_then(|src| absolute_link(&src, base));
+
+    let language = head
+        .html_lang
+        .clone()
+        .or_else(|| head.meta(&["content-language", "og:locale", "language", "dc.language"]).map(str::to_string))
+        .map(|lang| lang.replace('_', "-"))
+        .filter(|lang| !lang.is_empty());
+
+    let canonical_url = head
+        .canonical
+        .as_deref()
+        .or(head.meta(&["og:url"]))
+        .or(ld.url.as_deref())
+        .and_then(|href| absolute_link(href, base))
+        .or_else(|| page_url.map(Url::to_string));
+
+    PageMetadata {
+        title,
+        byline,
+        published,
+        image,
+        language,
+        canonical_url,
+        site_name,
+        article_body: ld.body,
+    }
+}
+
+/// Language detected from text, as an ISO 639-1 code where one exists.
+pub fn detect_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(3000).collect();
+    let info = whatlang::detect(&sample)?;
+    (info.confidence() > 0.3).then(|| language_code(info.lang()))
+}
+
+fn byline_from_page(dom: &Dom) -> Option<String> {
+    dom.nodes.iter().enumerate().find_map(|(id, node)| {
+        let is_author = node.attr("rel") == Some("author")
+            || node.attr("itemprop") == Some("author")
+            || node
+                .attr("class")
+                .is_some_and(|c| c.to_ascii_lowercase().split_whitespace().any(|c| c == "byline" || c == "author" || c == "byline-name"));
+        if !is_author {
+            return None;
+        }
+        clean_byline(&node_text(dom, id, 300))
+    })
+}
+
+fn time_from_page(dom: &Dom) -> Option<DateTime<FixedOffset>> {
+    dom.nodes.iter().find_map(|node| {
+        if node.tag() == "time" || node.attr("itemprop") == Some("datePublished") {
+            node.attr("datetime").or(node.attr("content")).and_then(parse_date)
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_suffix_is_removed() {
+        assert_eq!(clean_title("Storm hits the coast hard | Daily Planet", Some("Daily Planet")), "Storm hits the coast hard");
+        assert_eq!(clean_title("Storm hits the coast hard - Planet", None), "Storm hits the coast hard");
+        assert_eq!(clean_title("Left - Right", None), "Left - Right");
+    }
+
+    #[test]
+    fn dates_in_several_shapes() {
+        assert!(parse_date("2019-11-19T08:00:00-05:00").is_some());
+        assert!(parse_date("2019-11-19T08:00:00.000Z").is_some());
+        assert!(parse_date("2019-11-19").is_some());
+        assert!(parse_date("Tue, 19 Nov 2019 08:00:00 GMT").is_some());
+        assert!(parse_date("not a date").is_none());
+    }
+}

@@ -1,0 +1,238 @@
+//! `tidings-bench`: the measurements behind BENCHMARKS.md. Each subcommand prints its figures.
+//!
+//! - `feeds DIR`: feed parsing throughput over a folder of real feeds.
+//! - `ingest`: demo publishers → pipeline → SQLite, articles per second.
+//! - `page-latency --articles N`: article-page latency under load from a separate process.
+//! - `load URL...`: the load generator `page-latency` runs as its child process.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tidings-bench", about = "Measurements behind BENCHMARKS.md")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Feed parsing throughput over every file listed in DIR/INDEX.jsonl.
+    Feeds { dir: PathBuf },
+    /// Ingest the demo publishers into a fresh database; articles per second.
+    Ingest {
+        /// Times to repeat, each into a fresh database.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Article-page latency on a database of N synthetic articles, under load from a child process.
+    PageLatency {
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// Requests the given URLs round-robin from `clients` concurrent clients for `seconds`.
+    Load {
+        #[arg(long)]
+        clients: usize,
+        #[arg(long)]
+        seconds: u64,
+        urls: Vec<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Command::Feeds { dir } => bench_feeds(&dir),
+        Command::Ingest { runs } => runtime.block_on(bench_ingest(runs)),
+        Command::PageLatency {
+            articles,
+            clients,
+            seconds,
+        } => runtime.block_on(bench_page_latency(articles, clients, seconds)),
+        Command::Load {
+            clients,
+            seconds,
+            urls,
+        } => runtime.block_on(run_load(clients, seconds, urls)),
+    }
+}
+
+/// The feeds listed in `DIR/INDEX.jsonl` (`{"path": ...}` per line).
+fn feed_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let index = dir.join("INDEX.jsonl");
+    let text = std::fs::read_to_string(&index)
+        .with_context(|| format!("cannot read {}", index.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line)?;
+            let path = row["path"]
+                .as_str()
+                .context("INDEX.jsonl row without path")?;
+            Ok(dir.join(path))
+        })
+        .collect()
+}
+
+fn bench_feeds(dir: &Path) -> anyhow::Result<()> {
+    let files = feed_files(dir)?;
+    let bodies: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let base = url::Url::parse("https://example.com/feed")?;
+    let bytes: usize = bodies.iter().map(Vec::len).sum();
+    let mut best = Duration::MAX;
+    let mut parsed = 0;
+    let mut entries = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        parsed = 0;
+        entries = 0;
+        for body in &bodies {
+            if let Ok(feed) = tidings_ingest::feed::parse_feed(body, None, &base) {
+                parsed += 1;
+                entries += feed.entries.len();
+            }
+        }
+        best = best.min(started.elapsed());
+    }
+    let secs = best.as_secs_f64();
+    println!(
+        "feeds: {} files ({:.1} MB), {parsed} parsed, {entries} entries; best of 5: {:.3} s = {:.0} feeds/s, {:.1} MB/s, {:.0} entries/s",
+        bodies.len(),
+        bytes as f64 / 1e6,
+        secs,
+        bodies.len() as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        entries as f64 / secs
+    );
+    Ok(())
+}
+
+async fn bench_ingest(runs: usize) -> anyhow::Result<()> {
+    for run in 1..=runs {
+        let dir = tempfile::tempdir()?;
+        let mut config = tidings::config::Config::default();
+        config.data_dir = dir.path().to_path_buf();
+        config.ingest.per_host_concurrency = 8;
+        config.ingest.concurrent_pages = 8;
+        let app = tidings::app::App::open(config).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let (outlets, server) =
+            tidings::demo::start_publishers(listener, chrono::Utc::now()).await?;
+        let started = Instant::now();
+        let (inserted, errors) = tidings::commands::demo::ingest_demo(&app, &outlets).await?;
+        let secs = started.elapsed().as_secs_f64();
+        server.abort();
+        println!(
+            "ingest run {run}: {inserted} articles from {} feeds in {secs:.2} s = {:.0} articles/s ({errors} feed errors)",
+            outlets.outlets.len(),
+            inserted as f64 / secs
+        );
+    }
+    Ok(())
+}
+
+async fn bench_page_latency(articles: usize, clients: usize, seconds: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = tidings::config::Config::default();
+    config.data_dir = dir.path().to_path_buf();
+    config.ingest.enabled = false;
+    let app = tidings::app::App::open(config).await?;
+    let started = Instant::now();
+    let ids = tidings::synthetic::fill(app.storage.as_ref(), articles, 42).await?;
+    println!(
+        "page-latency: stored {} synthetic articles in {:.1} s",
+        ids.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = app.router()?;
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let step = (ids.len() / 2000).max(1);
+    let urls: Vec<String> = ids
+        .iter()
+        .step_by(step)
+        .map(|id| format!("http://{addr}/article/{id}"))
+        .collect();
+    let exe = std::env::current_exe()?;
+    let output = tokio::process::Command::new(exe)
+        .arg("load")
+        .args([
+            "--clients",
+            &clients.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+        ])
+        .args(&urls)
+        .output()
+        .await?;
+    server.abort();
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    anyhow::ensure!(output.status.success(), "load generator failed");
+    Ok(())
+}
+
+async fn run_load(clients: usize, seconds: u64, urls: Vec<String>) -> anyhow::Result<()> {
+    anyhow::ensure!(!urls.is_empty(), "no URLs to load");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let urls = Arc::new(urls);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for worker in 0..clients {
+        let client = client.clone();
+        let urls = Arc::clone(&urls);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            let mut i = worker * 7919;
+            while Instant::now() < deadline {
+                let url = &urls[i % urls.len()];
+                i += 1;
+                let started = Instant::now();
+                match client.get(url).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        latencies.push(started.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (l, e) = task.await?;
+        all.extend(l);
+        errors += e;
+    }
+    all.sort();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "load: {clients} clients, {seconds} s: {} requests ({errors} errors) = {:.0} req/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        all.len(),
+        all.len() as f64 / seconds as f64,
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        all.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    Ok(())
+}

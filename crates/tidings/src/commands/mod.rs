@@ -1,0 +1,6 @@
+//! The CLI's commands, as library functions the binary calls and tests drive.
+
+pub mod demo;
+pub mod extract;
+pub mod feeds;
+pub mod opml;

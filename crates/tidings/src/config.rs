@@ -1,0 +1,210 @@
+//! Typed configuration: defaults, then a TOML file (`--config`), then `TIDINGS_…` environment
+//! variables. Validated once at start-up and passed explicitly.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use tidings_core::RepublishPolicy;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Directory for the database and everything else on disk.
+    pub data_dir: PathBuf,
+    pub server: ServerConfig,
+    pub ingest: IngestConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// The site's public URL, used for absolute links; empty when unknown.
+    pub base_url: String,
+    pub site_title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestConfig {
+    /// Whether `serve` polls feeds in the background.
+    pub enabled: bool,
+    /// Poll interval for feeds added without one, in minutes.
+    pub default_interval_minutes: u32,
+    /// Longest wait after repeated failures, in minutes.
+    pub max_backoff_minutes: u32,
+    /// Feeds polled at the same time.
+    pub concurrent_feeds: usize,
+    /// Article pages fetched at the same time within one feed.
+    pub concurrent_pages: usize,
+    /// Requests in flight to one host at a time.
+    pub per_host_concurrency: usize,
+    pub connect_timeout_secs: u64,
+    pub total_timeout_secs: u64,
+    pub max_body_mib: u64,
+    pub max_redirects: u32,
+    pub user_agent: String,
+    /// Fetch article pages only where the publisher's robots.txt allows it.
+    pub respect_robots: bool,
+    /// Republishing policy for feeds added by hand: "full" or "excerpt".
+    pub default_policy: RepublishPolicy,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("tidings-data"),
+            server: ServerConfig::default(),
+            ingest: IngestConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: String::new(),
+            site_title: "Tidings".to_string(),
+        }
+    }
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            enabled: true,
+            default_interval_minutes: 15,
+            max_backoff_minutes: 24 * 60,
+            concurrent_feeds: 8,
+            concurrent_pages: 4,
+            per_host_concurrency: 2,
+            connect_timeout_secs: 10,
+            total_timeout_secs: 30,
+            max_body_mib: 10,
+            max_redirects: 5,
+            user_agent: concat!("Tidings/", env!("CARGO_PKG_VERSION"), " (news aggregator)")
+                .to_string(),
+            respect_robots: true,
+            default_policy: RepublishPolicy::Excerpt,
+        }
+    }
+}
+
+impl IngestConfig {
+    pub fn default_interval(&self) -> Duration {
+        Duration::from_secs(u64::from(self.default_interval_minutes) * 60)
+    }
+
+    pub fn max_backoff(&self) -> Duration {
+        Duration::from_secs(u64::from(self.max_backoff_minutes) * 60)
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (when given), then the environment (`TIDINGS_DATA_DIR`,
+    /// `TIDINGS_SERVER__LISTEN`, `TIDINGS_INGEST__DEFAULT_INTERVAL_MINUTES`, …), and validates.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                anyhow::bail!("configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let config: Config = figment
+            .merge(
+                Env::prefixed("TIDINGS_")
+                    .split("__")
+                    .ignore(&["database_url"]),
+            )
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Rejects values that would make Tidings misbehave, naming the setting.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let ingest = &self.ingest;
+        let checks: [(bool, &str); 7] = [
+            (
+                ingest.default_interval_minutes >= 1,
+                "ingest.default_interval_minutes must be at least 1",
+            ),
+            (
+                ingest.max_backoff_minutes >= ingest.default_interval_minutes,
+                "ingest.max_backoff_minutes must be at least default_interval_minutes",
+            ),
+            (
+                ingest.concurrent_feeds >= 1,
+                "ingest.concurrent_feeds must be at least 1",
+            ),
+            (
+                ingest.concurrent_pages >= 1,
+                "ingest.concurrent_pages must be at least 1",
+            ),
+            (
+                ingest.per_host_concurrency >= 1,
+                "ingest.per_host_concurrency must be at least 1",
+            ),
+            (
+                ingest.max_body_mib >= 1 && ingest.max_body_mib <= 1024,
+                "ingest.max_body_mib must be between 1 and 1024",
+            ),
+            (
+                ingest.connect_timeout_secs >= 1
+                    && ingest.total_timeout_secs >= ingest.connect_timeout_secs,
+                "ingest timeouts must be at least 1 s, and total_timeout_secs at least connect_timeout_secs",
+            ),
+        ];
+        for (ok, message) in checks {
+            if !ok {
+                anyhow::bail!("configuration: {message}");
+            }
+        }
+        if !self.server.base_url.is_empty() {
+            url::Url::parse(&self.server.base_url)
+                .map_err(|e| anyhow::anyhow!("configuration: server.base_url is not a URL: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The SQLite database file inside the data directory.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("tidings.db")
+    }
+}
+
+/// The commented configuration file printed by `tidings example-config`.
+pub const EXAMPLE_CONFIG: &str = include_str!("../example-config.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses_to_the_defaults() {
+        let parsed: Config = toml::from_str(EXAMPLE_CONFIG).expect("example config parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn invalid_values_are_named() {
+        let mut config = Config::default();
+        config.ingest.concurrent_feeds = 0;
+        let err = config.validate().expect_err("zero feeds refused");
+        assert!(err.to_string().contains("ingest.concurrent_feeds"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = toml::from_str::<Config>("[ingest]\nintervall = 3\n").expect_err("typo refused");
+        assert!(err.to_string().contains("intervall"), "{err}");
+    }
+}

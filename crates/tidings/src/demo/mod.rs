@@ -1,0 +1,100 @@
+//! The `tidings demo` publishers: eight made-up outlets serving real news texts (the embedded
+//! ECB+ corpus) on loopback, each with a feed, a home page with feed discovery, and article
+//! pages wrapped in realistic site furniture, so the whole pipeline can run without internet.
+//!
+//! Rendering happens once at start-up ([`site`]); the server ([`server`]) only looks paths up.
+
+mod article_page;
+mod boilerplate;
+pub mod corpus;
+mod feeds;
+mod home_pages;
+mod markup;
+mod outlets;
+mod server;
+mod site;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use url::Url;
+
+pub use home_pages::DISALLOWED_PREFIX;
+pub use outlets::FeedFormatKind;
+
+/// One outlet as the demo runner needs it: where its feed and home page are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOutlet {
+    pub name: String,
+    pub slug: String,
+    pub feed_url: String,
+    pub home_url: String,
+    pub format: FeedFormatKind,
+}
+
+/// A running publishers server.
+#[derive(Debug, Clone)]
+pub struct DemoPublishers {
+    /// `http://127.0.0.1:PORT/`; outlets live under `/<slug>/`.
+    pub base_url: Url,
+    pub outlets: Vec<DemoOutlet>,
+    /// Articles published across all outlets.
+    pub article_count: usize,
+}
+
+impl DemoPublishers {
+    /// URL of the OPML file listing every outlet's feed.
+    pub fn opml_url(&self) -> anyhow::Result<Url> {
+        self.base_url
+            .join("outlets.opml")
+            .context("cannot build the OPML URL")
+    }
+}
+
+/// Starts the publishers server on `listener` (bind `127.0.0.1:0` in tests). Publication times
+/// are `now - offset_minutes`. Returns once listening; the server runs until the returned
+/// handle is aborted or the runtime ends.
+pub async fn start_publishers(
+    listener: tokio::net::TcpListener,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(DemoPublishers, tokio::task::JoinHandle<()>)> {
+    let address = listener
+        .local_addr()
+        .context("publishers listener has no local address")?;
+    let host = if address.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        address.ip().to_string()
+    };
+    let base_url = Url::parse(&format!("http://{host}:{}/", address.port()))
+        .with_context(|| format!("cannot make a base URL from {address}"))?;
+    // HTTP dates have whole seconds; publishing on whole seconds keeps validators exact.
+    let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    let (publishers, resources) = tokio::task::spawn_blocking(move || {
+        let corpus = corpus::embedded_corpus()?;
+        let site = site::DemoSite::build(corpus, base_url, now)?;
+        let resources = site::render_resources(&site);
+        Ok::<_, anyhow::Error>((describe(&site), resources))
+    })
+    .await
+    .context("rendering the demo site panicked")??;
+    let handle = server::serve(listener, resources).await?;
+    Ok((publishers, handle))
+}
+
+fn describe(site: &site::DemoSite) -> DemoPublishers {
+    DemoPublishers {
+        base_url: site.base_url.clone(),
+        outlets: site
+            .outlets
+            .iter()
+            .map(|edition| DemoOutlet {
+                name: edition.profile.name.to_owned(),
+                slug: edition.profile.slug.to_owned(),
+                feed_url: edition.feed_url.to_string(),
+                home_url: edition.home_url.to_string(),
+                format: edition.profile.format,
+            })
+            .collect(),
+        article_count: site.articles.len(),
+    }
+}

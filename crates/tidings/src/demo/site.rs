@@ -1,0 +1,288 @@
+//! The demo site model: which outlet publishes what, when and at which URL, rendered once into a
+//! table of static resources that the server answers from.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Duration, Utc};
+use url::Url;
+
+use super::corpus::CorpusArticle;
+use super::outlets::{OUTLETS, OutletProfile, outlet_by_slug};
+use super::{article_page, feeds, home_pages};
+
+/// An article placed on its outlet at a time and URL.
+#[derive(Debug, Clone)]
+pub struct PublishedArticle {
+    pub record: CorpusArticle,
+    pub outlet: &'static OutletProfile,
+    pub published: DateTime<Utc>,
+    /// Absolute path on the publishers server, e.g. `/metro-wire/2026/11/26/quake-hits.html`.
+    pub path: String,
+    pub url: Url,
+    pub comment_count: u32,
+}
+
+/// One outlet with its articles, newest first.
+#[derive(Debug, Clone)]
+pub struct OutletEdition {
+    pub profile: &'static OutletProfile,
+    pub home_url: Url,
+    pub feed_url: Url,
+    /// Indices into [`DemoSite::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
+impl OutletEdition {
+    pub fn home_path(&self) -> String {
+        format!("/{}/", self.profile.slug)
+    }
+
+    pub fn feed_path(&self) -> String {
+        format!("/{}/{}", self.profile.slug, self.profile.format.file_name())
+    }
+}
+
+/// Everything the publishers serve, before rendering.
+#[derive(Debug, Clone)]
+pub struct DemoSite {
+    pub base_url: Url,
+    pub now: DateTime<Utc>,
+    pub articles: Vec<PublishedArticle>,
+    pub outlets: Vec<OutletEdition>,
+}
+
+impl DemoSite {
+    /// Places every corpus article on its outlet, published `offset_minutes` before `now`.
+    pub fn build(
+        corpus: Vec<CorpusArticle>,
+        base_url: Url,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Self> {
+        let mut outlets = OUTLETS
+            .iter()
+            .map(|profile| {
+                let home_url = join(&base_url, &format!("{}/", profile.slug))?;
+                let feed_url = join(&home_url, profile.format.file_name())?;
+                Ok(OutletEdition {
+                    profile,
+                    home_url,
+                    feed_url,
+                    articles: Vec::new(),
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut articles = Vec::with_capacity(corpus.len());
+        let mut used_paths = HashSet::new();
+        for record in corpus {
+            let outlet = outlet_by_slug(&record.outlet).ok_or_else(|| {
+                anyhow!(
+                    "corpus article {} names unknown outlet {:?}",
+                    record.id,
+                    record.outlet
+                )
+            })?;
+            let published = now - Duration::minutes(i64::from(record.offset_minutes));
+            let path = unique_path(&mut used_paths, outlet.slug, published, &record.title);
+            let url = join(&base_url, path.trim_start_matches('/'))?;
+            let comment_count = (stable_hash(&record.id) % 240) as u32;
+            articles.push(PublishedArticle {
+                record,
+                outlet,
+                published,
+                path,
+                url,
+                comment_count,
+            });
+        }
+        for (index, article) in articles.iter().enumerate() {
+            if let Some(edition) = outlets
+                .iter_mut()
+                .find(|e| e.profile.slug == article.outlet.slug)
+            {
+                edition.articles.push(index);
+            }
+        }
+        for edition in &mut outlets {
+            edition.articles.sort_by(|&a, &b| {
+                articles[b]
+                    .published
+                    .cmp(&articles[a].published)
+                    .then_with(|| articles[a].record.id.cmp(&articles[b].record.id))
+            });
+        }
+        Ok(Self {
+            base_url,
+            now,
+            articles,
+            outlets,
+        })
+    }
+
+    /// Articles of the same outlet to cross-promote from `index`: same event first, then the
+    /// outlet's latest.
+    pub fn related_to(&self, index: usize, count: usize) -> Vec<&PublishedArticle> {
+        let article = &self.articles[index];
+        let Some(edition) = self
+            .outlets
+            .iter()
+            .find(|e| e.profile.slug == article.outlet.slug)
+        else {
+            return Vec::new();
+        };
+        let others = || edition.articles.iter().copied().filter(|&i| i != index);
+        let same_event =
+            others().filter(|&i| self.articles[i].record.event == article.record.event);
+        let rest = others().filter(|&i| self.articles[i].record.event != article.record.event);
+        same_event
+            .chain(rest)
+            .take(count)
+            .map(|i| &self.articles[i])
+            .collect()
+    }
+
+    /// The newest publication time of an outlet (or `now` when it has no articles).
+    pub fn last_published(&self, edition: &OutletEdition) -> DateTime<Utc> {
+        edition
+            .articles
+            .first()
+            .map_or(self.now, |&i| self.articles[i].published)
+    }
+}
+
+/// A rendered response body with its validators.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub content_type: &'static str,
+    pub body: String,
+    pub etag: String,
+    pub last_modified: DateTime<Utc>,
+}
+
+impl Resource {
+    pub fn new(content_type: &'static str, body: String, last_modified: DateTime<Utc>) -> Self {
+        let etag = format!("\"{:016x}\"", stable_hash(&body));
+        Self {
+            content_type,
+            body,
+            etag,
+            last_modified,
+        }
+    }
+}
+
+/// Renders every page, feed and text file of the site, keyed by request path.
+pub fn render_resources(site: &DemoSite) -> HashMap<String, Resource> {
+    let mut resources = HashMap::new();
+    let html = "text/html; charset=utf-8";
+    resources.insert(
+        "/robots.txt".to_owned(),
+        Resource::new(
+            "text/plain; charset=utf-8",
+            home_pages::robots_txt(site),
+            site.now,
+        ),
+    );
+    resources.insert(
+        "/".to_owned(),
+        Resource::new(html, home_pages::index_page(site), site.now),
+    );
+    resources.insert(
+        "/outlets.opml".to_owned(),
+        Resource::new(
+            "text/x-opml; charset=utf-8",
+            home_pages::opml(site),
+            site.now,
+        ),
+    );
+    for edition in &site.outlets {
+        let updated = site.last_published(edition);
+        resources.insert(
+            edition.home_path(),
+            Resource::new(html, home_pages::outlet_home(site, edition), updated),
+        );
+        resources.insert(
+            edition.feed_path(),
+            Resource::new(
+                edition.profile.format.content_type(),
+                feeds::render_feed(site, edition),
+                updated,
+            ),
+        );
+    }
+    for (index, article) in site.articles.iter().enumerate() {
+        resources.insert(
+            article.path.clone(),
+            Resource::new(html, article_page::render(site, index), article.published),
+        );
+    }
+    resources
+}
+
+fn join(base: &Url, relative: &str) -> anyhow::Result<Url> {
+    base.join(relative)
+        .with_context(|| format!("cannot join {relative:?} onto {base}"))
+}
+
+fn unique_path(
+    used: &mut HashSet<String>,
+    outlet: &str,
+    published: DateTime<Utc>,
+    title: &str,
+) -> String {
+    let day = published.format("%Y/%m/%d");
+    let slug = title_slug(title);
+    let mut path = format!("/{outlet}/{day}/{slug}.html");
+    let mut n = 2;
+    while !used.insert(path.clone()) {
+        path = format!("/{outlet}/{day}/{slug}-{n}.html");
+        n += 1;
+    }
+    path
+}
+
+/// A URL slug of at most eight words of the title, ASCII lower-case.
+pub fn title_slug(title: &str) -> String {
+    let ascii = deunicode::deunicode(title).to_ascii_lowercase();
+    let words: Vec<&str> = ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect();
+    if words.is_empty() {
+        "story".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+fn stable_hash(value: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_is_ascii_words() {
+        assert_eq!(
+            title_slug("Lindsay Lohan’s rehab: 90-day stint, “again”"),
+            "lindsay-lohan-s-rehab-90-day-stint-again"
+        );
+        assert_eq!(title_slug("!!!"), "story");
+    }
+
+    #[test]
+    fn same_day_same_title_gets_distinct_paths() {
+        let mut used = HashSet::new();
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let a = unique_path(&mut used, "metro-wire", at, "Quake hits Iran");
+        let b = unique_path(&mut used, "metro-wire", at, "Quake hits Iran");
+        assert_eq!(a, "/metro-wire/1970/01/01/quake-hits-iran.html");
+        assert_eq!(b, "/metro-wire/1970/01/01/quake-hits-iran-2.html");
+    }
+}

@@ -1,0 +1,587 @@
+//! Enrichment: an article's hashtags and weighted key terms, read from its text, title and the
+//! feed's categories. Pure functions, no I/O.
+
+use std::collections::HashMap;
+
+use tidings_core::{KeyTerm, Tag};
+
+/// Most hashtags an article gets.
+pub const MAX_TAGS: usize = 6;
+/// Most key terms kept per article for finding related coverage.
+pub const MAX_TERMS: usize = 24;
+
+/// Hashtags and key terms of one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enrichment {
+    pub tags: Vec<Tag>,
+    pub terms: Vec<KeyTerm>,
+}
+
+/// Reads hashtags and key terms from an article.
+pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
+    let names = name_counts(title, text);
+    let words = word_counts(title, text);
+
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut push_tag = |label: &str, tags: &mut Vec<Tag>| {
+        if let Some(tag) = Tag::from_label(label)
+            && tag.slug.len() >= 2
+            && !tags.iter().any(|t| t.slug == tag.slug)
+        {
+            tags.push(tag);
+        }
+    };
+    for category in categories.iter().take(2) {
+        if category.chars().count() <= 40 {
+            push_tag(category, &mut tags);
+        }
+    }
+    let mut ranked_names: Vec<(&String, &NameCount)> = names
+        .iter()
+        .filter(|(_, c)| c.count >= 2 || c.in_title)
+        .collect();
+    ranked_names.sort_by(|a, b| {
+        b.1.score()
+            .total_cmp(&a.1.score())
+            .then_with(|| a.0.cmp(b.0))
+    });
+    for (label, _) in &ranked_names {
+        if tags.len() >= MAX_TAGS {
+            break;
+        }
+        push_tag(label, &mut tags);
+    }
+
+    let mut scored: HashMap<String, f32> = HashMap::new();
+    for (label, count) in &names {
+        let key = tidings_core::tag_slug(label);
+        if key.len() >= 2 {
+            *scored.entry(key).or_default() += 2.0 * count.score();
+        }
+    }
+    for (word, count) in words {
+        *scored.entry(word).or_default() += count as f32;
+    }
+    let mut terms: Vec<(String, f32)> = scored.into_iter().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(MAX_TERMS);
+    let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    let terms = terms
+        .into_iter()
+        .map(|(term, weight)| KeyTerm {
+            term,
+            weight: if norm > 0.0 { weight / norm } else { 0.0 },
+        })
+        .collect();
+    Enrichment { tags, terms }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct NameCount {
+    count: u32,
+    in_title: bool,
+}
+
+impl NameCount {
+    fn score(&self) -> f32 {
+        self.count as f32 + if self.in_title { 2.0 } else { 0.0 }
+    }
+}
+
+/// Capitalised phrases (people, places, organisations) and how often they occur. A phrase
+/// seen only at the start of sentences is not counted: that capital may be grammar.
+fn name_counts(title: &str, text: &str) -> HashMap<String, NameCount> {
+    let mut mid: HashMap<String, u32> = HashMap::new();
+    let mut initial: HashMap<String, u32> = HashMap::new();
+    for sentence in sentences(text) {
+        for (phrase, at_start) in capitalised_phrases(sentence) {
+            let map = if at_start { &mut initial } else { &mut mid };
+            *map.entry(phrase).or_default() += 1;
+        }
+    }
+    let mut names: HashMap<String, NameCount> = HashMap::new();
+    for (phrase, count) in &mid {
+        let extra = initial.get(phrase).copied().unwrap_or(0);
+        names.insert(
+            phrase.clone(),
+            NameCount {
+                count: count + extra,
+                in_title: false,
+            },
+        );
+    }
+    let title_lower = title.to_lowercase();
+    for (phrase, count) in names.iter_mut() {
+        count.in_title = contains_words(&title_lower, &phrase.to_lowercase());
+    }
+    names
+}
+
+fn contains_words(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Content words (lower-cased, plurals folded) and their counts; title words count twice.
+fn word_counts(title: &str, text: &str) -> HashMap<String, u32> {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for (source, times) in [(title, 2), (text, 1)] {
+        for word in source.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+            let word = word.trim_matches('\'').to_lowercase();
+            if word.chars().count() < 4 || word.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if is_stopword(&word) {
+                continue;
+            }
+            *counts.entry(fold_plural(&word)).or_default() += times;
+        }
+    }
+    counts
+}
+
+/// "earthquakes" → "earthquake", "cities" → "city"; leaves "news", "glass", "crisis" alone.
+pub fn fold_plural(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..word.len() - 3]);
+    }
+    if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+        && word != "news"
+    {
+        return word[..word.len() - 1].to_string();
+    }
+    word.to_string()
+}
+
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['\n', '.', '!', '?', ';', ':', '"', '“', '”'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Runs of capitalised words in one sentence, with whether the run starts the sentence.
+fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut run_start = 0usize;
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let mut flush = |run: &mut Vec<&str>, start: usize, out: &mut Vec<(String, bool)>| {
+        while run.last().is_some_and(|w| CONNECTORS.contains(w)) {
+            run.pop();
+        }
+        let mut skip = 0;
+        while skip < run.len() && is_stopword(&run[skip].to_lowercase()) {
+            skip += 1;
+        }
+        if skip < run.len() {
+            let phrase = run[skip..].join(" ");
+            if phrase.chars().count() >= 2 && run.len() - skip <= 4 {
+                out.push((phrase, start == 0 && skip == 0));
+            }
+        }
+        run.clear();
+    };
+    for (i, raw) in words.iter().enumerate() {
+        let ends_clause = raw.ends_with(',') || raw.ends_with(')');
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let word = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .unwrap_or(word);
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().any(char::is_lowercase);
+        let acronym = word.chars().count() >= 2 && word.chars().all(|c| c.is_ascii_uppercase());
+        if capitalised || acronym {
+            if run.is_empty() {
+                run_start = i;
+            }
+            run.push(word);
+        } else if !run.is_empty() && CONNECTORS.contains(&word) {
+            run.push(word);
+        } else {
+            flush(&mut run, run_start, &mut out);
+        }
+        if ends_clause {
+            flush(&mut run, run_start, &mut out);
+        }
+    }
+    flush(&mut run, run_start, &mut out);
+    out
+}
+
+const CONNECTORS: &[&str] = &["of", "de", "del", "la", "van", "von", "bin", "al"];
+
+fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// English function words and words too common in news to say what an article is about.
+/// Kept sorted for binary search.
+static STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "according",
+    "across",
+    "added",
+    "after",
+    "afternoon",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "always",
+    "am",
+    "among",
+    "an",
+    "and",
+    "announced",
+    "another",
+    "any",
+    "anyone",
+    "anything",
+    "april",
+    "are",
+    "around",
+    "as",
+    "asked",
+    "at",
+    "august",
+    "away",
+    "back",
+    "be",
+    "became",
+    "because",
+    "become",
+    "been",
+    "before",
+    "began",
+    "behind",
+    "being",
+    "believe",
+    "below",
+    "best",
+    "better",
+    "between",
+    "both",
+    "but",
+    "by",
+    "called",
+    "came",
+    "can",
+    "cannot",
+    "could",
+    "day",
+    "days",
+    "december",
+    "despite",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "early",
+    "either",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "february",
+    "few",
+    "first",
+    "five",
+    "for",
+    "four",
+    "friday",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "given",
+    "go",
+    "going",
+    "good",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "hour",
+    "hours",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "including",
+    "instead",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "january",
+    "july",
+    "june",
+    "just",
+    "know",
+    "known",
+    "last",
+    "late",
+    "later",
+    "least",
+    "less",
+    "like",
+    "made",
+    "make",
+    "makes",
+    "many",
+    "march",
+    "may",
+    "me",
+    "mean",
+    "meanwhile",
+    "might",
+    "minutes",
+    "monday",
+    "month",
+    "months",
+    "more",
+    "morning",
+    "most",
+    "mr",
+    "mrs",
+    "ms",
+    "much",
+    "must",
+    "my",
+    "near",
+    "nearly",
+    "need",
+    "never",
+    "new",
+    "news",
+    "next",
+    "night",
+    "nine",
+    "no",
+    "nor",
+    "not",
+    "november",
+    "now",
+    "october",
+    "of",
+    "off",
+    "often",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "others",
+    "our",
+    "out",
+    "over",
+    "own",
+    "part",
+    "past",
+    "people",
+    "per",
+    "percent",
+    "place",
+    "put",
+    "rather",
+    "really",
+    "recent",
+    "recently",
+    "reported",
+    "reports",
+    "right",
+    "said",
+    "same",
+    "saturday",
+    "say",
+    "saying",
+    "says",
+    "second",
+    "see",
+    "seen",
+    "september",
+    "seven",
+    "several",
+    "she",
+    "should",
+    "since",
+    "six",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "soon",
+    "still",
+    "such",
+    "sunday",
+    "take",
+    "taken",
+    "ten",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "think",
+    "third",
+    "this",
+    "those",
+    "though",
+    "three",
+    "through",
+    "thursday",
+    "time",
+    "times",
+    "to",
+    "today",
+    "told",
+    "too",
+    "took",
+    "toward",
+    "towards",
+    "tuesday",
+    "two",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "used",
+    "very",
+    "via",
+    "want",
+    "was",
+    "way",
+    "we",
+    "wednesday",
+    "week",
+    "weeks",
+    "well",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "yesterday",
+    "yet",
+    "you",
+    "your",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Iran and the United States resumed nuclear talks in Muscat on Sunday. \
+        Officials from Iran said the talks in Oman were constructive.\n\n\
+        Supreme Leader Ali Khamenei warned that Iran would not give up enrichment. \
+        The United States wants limits on enrichment. Oman has hosted such talks before.";
+
+    #[test]
+    fn stopword_list_is_sorted_for_binary_search() {
+        assert!(
+            STOPWORDS.windows(2).all(|w| w[0] < w[1]),
+            "unsorted stopwords"
+        );
+    }
+
+    #[test]
+    fn tags_name_the_people_and_places() {
+        let e = enrich(
+            "Iran and US resume nuclear talks in Oman",
+            TEXT,
+            &["World".into()],
+        );
+        let slugs: Vec<&str> = e.tags.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(slugs[0], "world", "feed category first: {slugs:?}");
+        for expected in ["iran", "oman", "unitedstates"] {
+            assert!(
+                slugs.contains(&expected),
+                "{expected} missing from {slugs:?}"
+            );
+        }
+        assert!(
+            !slugs.contains(&"officials"),
+            "sentence-initial capital taken: {slugs:?}"
+        );
+        assert!(e.tags.len() <= MAX_TAGS);
+    }
+
+    #[test]
+    fn terms_are_normalised_and_fold_plurals() {
+        let e = enrich("Talks", TEXT, &[]);
+        let norm: f32 = e.terms.iter().map(|t| t.weight * t.weight).sum();
+        assert!((norm - 1.0).abs() < 1e-4, "norm {norm}");
+        assert!(e.terms.iter().any(|t| t.term == "talk"), "{:?}", e.terms);
+        assert!(!e.terms.iter().any(|t| t.term == "said"));
+    }
+
+    #[test]
+    fn empty_article_gives_nothing() {
+        let e = enrich("", "", &[]);
+        assert!(e.tags.is_empty() && e.terms.is_empty());
+    }
+
+    #[test]
+    fn plural_folding() {
+        assert_eq!(fold_plural("earthquakes"), "earthquake");
+        assert_eq!(fold_plural("cities"), "city");
+        assert_eq!(fold_plural("crisis"), "crisis");
+        assert_eq!(fold_plural("glass"), "glass");
+    }
+}

@@ -1,0 +1,235 @@
+//! The `tidings` command line: a thin layer over the `tidings` library.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tidings::app::App;
+use tidings::commands::{extract, feeds, opml};
+use tidings::config::{Config, EXAMPLE_CONFIG};
+use tidings_core::RepublishPolicy;
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(
+    name = "tidings",
+    version,
+    about = "Tidings: a self-hosted news aggregation site"
+)]
+struct Cli {
+    /// A TOML configuration file (see `tidings example-config`).
+    #[arg(long, global = true, env = "TIDINGS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory holding the database and everything else on disk [default: ./tidings-data].
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web site and poll feeds in the background.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Add, list or remove feeds.
+    #[command(subcommand)]
+    Feed(FeedCommand),
+    /// Add every feed listed in an OPML file.
+    ImportOpml { file: PathBuf },
+    /// Print every feed as OPML.
+    ExportOpml,
+    /// Run Tidings with made-up outlets served on loopback (no internet needed).
+    Demo {
+        /// Address the site listens on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Address the demo publishers listen on.
+        #[arg(long, default_value = "127.0.0.1:8079")]
+        publishers: SocketAddr,
+    },
+    /// Extract the article from saved pages (.html or .html.gz); one JSON object per line.
+    Extract {
+        /// The URL the page came from (for relative links).
+        #[arg(long)]
+        url: Option<url::Url>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a commented configuration file.
+    ExampleConfig,
+}
+
+#[derive(Subcommand)]
+enum FeedCommand {
+    /// Add a feed URL, or a site URL whose page links to its feed.
+    Add {
+        url: String,
+        /// The publisher's name [default: the feed's title].
+        #[arg(long)]
+        publisher: Option<String>,
+        /// How much to republish: full or excerpt [default: from the configuration].
+        #[arg(long, value_parser = parse_policy)]
+        policy: Option<RepublishPolicy>,
+        /// Allow loopback and private network addresses for this feed.
+        #[arg(long)]
+        allow_private: bool,
+        /// Poll interval in minutes.
+        #[arg(long)]
+        interval: Option<u32>,
+    },
+    /// List feeds with their last fetch, status and last error.
+    List,
+    /// Remove a feed (by id or URL); its articles stay.
+    Remove { feed: String },
+}
+
+fn parse_policy(s: &str) -> Result<RepublishPolicy, String> {
+    RepublishPolicy::parse(s).ok_or_else(|| format!("'{s}' is not a policy (full or excerpt)"))
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TIDINGS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,tidings=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(data) = cli.data {
+        config.data_dir = data;
+    }
+    match cli.command {
+        Command::ExampleConfig => {
+            print!("{EXAMPLE_CONFIG}");
+        }
+        Command::Extract { url, files } => return Ok(run_extract(url.as_ref(), &files)),
+        Command::Serve { listen } => {
+            let listen = listen.unwrap_or(config.server.listen);
+            let app = App::open(config).await?;
+            let listener = TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            println!("Tidings is serving at http://{}/", listener.local_addr()?);
+            app.serve(listener).await?;
+        }
+        Command::Demo { listen, publishers } => {
+            tidings::commands::demo::run_demo(config, listen, publishers).await?;
+        }
+        Command::Feed(command) => {
+            let app = App::open(config).await?;
+            run_feed_command(&app, command).await?;
+        }
+        Command::ImportOpml { file } => {
+            let app = App::open(config).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let report = opml::import_opml(&app, &bytes, true).await?;
+            println!(
+                "Imported {} feeds ({} were there already, {} invalid).",
+                report.added,
+                report.already_present,
+                report.invalid.len()
+            );
+            for problem in &report.invalid {
+                println!("  skipped {problem}");
+            }
+        }
+        Command::ExportOpml => {
+            let app = App::open(config).await?;
+            print!("{}", opml::export_opml(&app).await?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_feed_command(app: &App, command: FeedCommand) -> anyhow::Result<()> {
+    match command {
+        FeedCommand::Add {
+            url,
+            publisher,
+            policy,
+            allow_private,
+            interval,
+        } => {
+            let options = feeds::AddFeedOptions {
+                publisher,
+                policy,
+                allow_private,
+                interval_minutes: interval,
+            };
+            let feed = feeds::add_feed(app, &url, options).await?;
+            println!("Added feed {} ({}): {}", feed.id, feed.publisher, feed.url);
+        }
+        FeedCommand::List => print!(
+            "{}",
+            feeds::format_feed_list(&app.storage.list_feeds().await?)
+        ),
+        FeedCommand::Remove { feed } => {
+            let removed = feeds::remove_feed(app, &feed).await?;
+            println!(
+                "Removed feed {} ({}); its articles stay.",
+                removed.id, removed.url
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Prints one JSON line per file; a file that fails is named on stderr and the exit code is 1.
+fn run_extract(url: Option<&url::Url>, files: &[PathBuf]) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut failed = 0usize;
+    for file in files {
+        match extract::extract_file(file, url).and_then(|a| Ok(serde_json::to_string(&a)?)) {
+            Ok(line) => {
+                if writeln!(out, "{line}").is_err() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}", one_line(&e));
+            }
+        }
+    }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

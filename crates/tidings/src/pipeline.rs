@@ -1,0 +1,491 @@
+//! The ingestion pipeline: poll a feed, fetch and extract each new entry's page, enrich it and
+//! store it. A poll never fails as a whole: what went wrong is recorded on the feed, and one
+//! broken entry or feed never stops the others.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use tidings_core::{
+    BodySource, Feed, FeedFetchRecord, FeedStatus, InsertOutcome, NewArticle, Storage,
+};
+use tidings_extract::{ExtractOptions, ExtractedArticle};
+use tidings_ingest::feed::{FeedEntry, ParsedFeed};
+use tidings_ingest::fetcher::{FetchError, FetchRequest, Fetcher, FetcherConfig};
+use tidings_ingest::robots::RobotsCache;
+use url::Url;
+
+use crate::config::IngestConfig;
+use crate::enrich::enrich;
+
+/// The token Tidings matches in robots.txt groups.
+pub const ROBOTS_TOKEN: &str = "Tidings";
+/// Longest excerpt shown on lists, in characters.
+const EXCERPT_CHARS: usize = 280;
+/// An extracted body shorter than this (in characters) loses to a longer feed body.
+const MIN_PAGE_TEXT: usize = 200;
+
+/// What one poll of one feed did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollReport {
+    pub feed_id: i64,
+    pub status: FeedStatus,
+    pub entries: usize,
+    pub inserted: usize,
+    pub duplicates: usize,
+    /// Entries that could not be stored (no link, storage error); each is logged.
+    pub skipped: usize,
+    pub error: Option<String>,
+}
+
+/// The shared parts of ingestion: storage, the guarded fetcher and the robots.txt cache.
+pub struct Pipeline {
+    storage: Arc<dyn Storage>,
+    fetcher: Fetcher,
+    robots: RobotsCache,
+    config: IngestConfig,
+}
+
+impl Pipeline {
+    pub fn new(storage: Arc<dyn Storage>, config: IngestConfig) -> anyhow::Result<Self> {
+        let fetcher = Fetcher::new(fetcher_config(&config))?;
+        Ok(Pipeline {
+            storage,
+            fetcher,
+            robots: RobotsCache::new(),
+            config,
+        })
+    }
+
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    pub fn config(&self) -> &IngestConfig {
+        &self.config
+    }
+
+    /// Polls one feed and stores its new articles; the outcome is recorded on the feed.
+    pub async fn poll_feed(&self, feed: &Feed) -> PollReport {
+        let started = Utc::now();
+        let mut report = PollReport {
+            feed_id: feed.id,
+            status: FeedStatus::Ok,
+            entries: 0,
+            inserted: 0,
+            duplicates: 0,
+            skipped: 0,
+            error: None,
+        };
+        let record = match self.fetch_feed(feed).await {
+            Ok(FeedPoll::NotModified { max_age }) => {
+                report.status = FeedStatus::NotModified;
+                self.success_record(feed, started, FeedStatus::NotModified, None, None, max_age)
+            }
+            Ok(FeedPoll::Fetched {
+                parsed,
+                etag,
+                last_modified,
+                max_age,
+            }) => {
+                report.entries = parsed.entries.len();
+                self.ingest_entries(feed, &parsed, &mut report).await;
+                let mut record = self.success_record(
+                    feed,
+                    started,
+                    FeedStatus::Ok,
+                    etag,
+                    last_modified,
+                    max_age,
+                );
+                record.title = parsed.title.clone();
+                record.site_url = parsed.site_url.clone();
+                record
+            }
+            Err(failure) => {
+                report.status = FeedStatus::Error;
+                report.error = Some(failure.message.clone());
+                tracing::warn!(feed = %feed.url, error = %failure.message, "feed poll failed");
+                self.failure_record(feed, started, failure)
+            }
+        };
+        if let Err(e) = self.storage.record_feed_fetch(feed.id, record).await {
+            tracing::error!(feed = %feed.url, error = %e, "could not record feed fetch");
+        }
+        report
+    }
+
+    async fn fetch_feed(&self, feed: &Feed) -> Result<FeedPoll, PollFailure> {
+        let url = Url::parse(&feed.url)
+            .map_err(|e| PollFailure::permanent(format!("feed URL is invalid: {e}")))?;
+        let response = self
+            .fetcher
+            .get(FetchRequest {
+                url: &url,
+                allow_private: feed.allow_private,
+                etag: feed.etag.as_deref(),
+                last_modified: feed.last_modified.as_deref(),
+                accept: Some(FEED_ACCEPT),
+            })
+            .await
+            .map_err(PollFailure::from_fetch)?;
+        if response.not_modified {
+            return Ok(FeedPoll::NotModified {
+                max_age: response.max_age,
+            });
+        }
+        let body = response.body.clone();
+        let content_type = response.content_type.clone();
+        let base = response.final_url.clone();
+        let parsed = tokio::task::spawn_blocking(move || {
+            tidings_ingest::feed::parse_feed(&body, content_type.as_deref(), &base)
+        })
+        .await
+        .map_err(|e| PollFailure::permanent(format!("feed parser crashed: {e}")))?
+        .map_err(|e| PollFailure::permanent(e.to_string()))?;
+        Ok(FeedPoll::Fetched {
+            parsed,
+            etag: response.etag,
+            last_modified: response.last_modified,
+            max_age: response.max_age,
+        })
+    }
+
+    async fn ingest_entries(&self, feed: &Feed, parsed: &ParsedFeed, report: &mut PollReport) {
+        let outcomes: Vec<EntryOutcome> = futures::stream::iter(parsed.entries.iter())
+            .map(|entry| self.ingest_entry(feed, entry))
+            .buffer_unordered(self.config.concurrent_pages)
+            .collect()
+            .await;
+        for outcome in outcomes {
+            match outcome {
+                EntryOutcome::Inserted => report.inserted += 1,
+                EntryOutcome::Duplicate => report.duplicates += 1,
+                EntryOutcome::Skipped => report.skipped += 1,
+            }
+        }
+    }
+
+    /// Stores one entry unless it is known; never fails the poll.
+    async fn ingest_entry(&self, feed: &Feed, entry: &FeedEntry) -> EntryOutcome {
+        match self.try_ingest_entry(feed, entry).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::warn!(feed = %feed.url, entry = ?entry.url, error = %e, "entry skipped");
+                EntryOutcome::Skipped
+            }
+        }
+    }
+
+    async fn try_ingest_entry(
+        &self,
+        feed: &Feed,
+        entry: &FeedEntry,
+    ) -> anyhow::Result<EntryOutcome> {
+        let Some(link) = entry_link(entry) else {
+            anyhow::bail!("entry has no link");
+        };
+        let known = self
+            .storage
+            .find_duplicate(Some(feed.id), entry.guid.as_deref(), &[link.as_str()])
+            .await?;
+        if known.is_some() {
+            return Ok(EntryOutcome::Duplicate);
+        }
+        let page = self.fetch_article_page(feed, &link).await;
+        let article = build_article(feed, entry, &link, page);
+        let mut urls = vec![article.url.as_str()];
+        urls.extend(article.canonical_url.as_deref());
+        if self
+            .storage
+            .find_duplicate(None, None, &urls)
+            .await?
+            .is_some()
+        {
+            return Ok(EntryOutcome::Duplicate);
+        }
+        Ok(match self.storage.insert_article(article).await? {
+            InsertOutcome::Inserted(_) => EntryOutcome::Inserted,
+            InsertOutcome::Duplicate(_) => EntryOutcome::Duplicate,
+        })
+    }
+
+    /// The extracted page, or why the feed's own content must do.
+    async fn fetch_article_page(
+        &self,
+        feed: &Feed,
+        link: &Url,
+    ) -> Result<(Url, ExtractedArticle), String> {
+        if self.config.respect_robots
+            && !self
+                .robots
+                .allowed(&self.fetcher, link, feed.allow_private, ROBOTS_TOKEN)
+                .await
+        {
+            return Err("robots.txt disallows fetching the page".to_string());
+        }
+        let response = self
+            .fetcher
+            .get(FetchRequest {
+                url: link,
+                allow_private: feed.allow_private,
+                etag: None,
+                last_modified: None,
+                accept: Some("text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"),
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let final_url = response.final_url.clone();
+        let options = ExtractOptions {
+            url: Some(final_url.clone()),
+        };
+        let extracted = tokio::task::spawn_blocking(move || {
+            tidings_extract::extract(&response.body, response.charset.as_deref(), &options)
+        })
+        .await
+        .map_err(|e| format!("extractor crashed: {e}"))?
+        .map_err(|e| e.to_string())?;
+        Ok((final_url, extracted))
+    }
+
+    fn success_record(
+        &self,
+        feed: &Feed,
+        at: DateTime<Utc>,
+        status: FeedStatus,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        max_age: Option<Duration>,
+    ) -> FeedFetchRecord {
+        let interval = Duration::from_secs(feed.interval_secs.max(60) as u64);
+        let wait = max_age
+            .map(|age| age.min(self.config.max_backoff()))
+            .map_or(interval, |age| age.max(interval));
+        FeedFetchRecord {
+            at,
+            status,
+            error: None,
+            etag: etag.or_else(|| feed.etag.clone()),
+            last_modified: last_modified.or_else(|| feed.last_modified.clone()),
+            next_fetch_at: at + chrono_duration(wait),
+            consecutive_failures: 0,
+            title: None,
+            site_url: None,
+        }
+    }
+
+    fn failure_record(
+        &self,
+        feed: &Feed,
+        at: DateTime<Utc>,
+        failure: PollFailure,
+    ) -> FeedFetchRecord {
+        let failures = feed.consecutive_failures + 1;
+        let wait = backoff_delay(
+            Duration::from_secs(feed.interval_secs.max(60) as u64),
+            failures,
+            failure.retry_after,
+            self.config.max_backoff(),
+        );
+        FeedFetchRecord {
+            at,
+            status: FeedStatus::Error,
+            error: Some(failure.message),
+            etag: feed.etag.clone(),
+            last_modified: feed.last_modified.clone(),
+            next_fetch_at: at + chrono_duration(wait),
+            consecutive_failures: failures,
+            title: None,
+            site_url: None,
+        }
+    }
+}
+
+const FEED_ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5";
+
+/// The wait after the `failures`-th failure in a row: the interval doubled per failure, at
+/// least what the server asked for with Retry-After, at most `max`.
+pub fn backoff_delay(
+    interval: Duration,
+    failures: i64,
+    retry_after: Option<Duration>,
+    max: Duration,
+) -> Duration {
+    let exponent = failures.clamp(0, 16) as u32;
+    let doubled = interval.saturating_mul(2u32.saturating_pow(exponent.saturating_sub(1)));
+    let wait = retry_after.map_or(doubled, |asked| asked.max(doubled));
+    wait.min(max)
+}
+
+fn chrono_duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(1))
+}
+
+fn fetcher_config(config: &IngestConfig) -> FetcherConfig {
+    FetcherConfig {
+        connect_timeout: Duration::from_secs(config.connect_timeout_secs),
+        total_timeout: Duration::from_secs(config.total_timeout_secs),
+        max_body_bytes: config.max_body_mib * 1024 * 1024,
+        max_redirects: config.max_redirects,
+        user_agent: config.user_agent.clone(),
+        per_host_concurrency: config.per_host_concurrency,
+    }
+}
+
+enum FeedPoll {
+    NotModified {
+        max_age: Option<Duration>,
+    },
+    Fetched {
+        parsed: ParsedFeed,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        max_age: Option<Duration>,
+    },
+}
+
+struct PollFailure {
+    message: String,
+    retry_after: Option<Duration>,
+}
+
+impl PollFailure {
+    fn permanent(message: String) -> Self {
+        PollFailure {
+            message,
+            retry_after: None,
+        }
+    }
+
+    fn from_fetch(error: FetchError) -> Self {
+        let retry_after = match &error {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        };
+        PollFailure {
+            message: error.to_string(),
+            retry_after,
+        }
+    }
+}
+
+enum EntryOutcome {
+    Inserted,
+    Duplicate,
+    Skipped,
+}
+
+/// The entry's link, or its guid when that is an http(s) URL.
+fn entry_link(entry: &FeedEntry) -> Option<Url> {
+    [entry.url.as_deref(), entry.guid.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|s| Url::parse(s).ok())
+        .find(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+/// Joins the feed entry and the extracted page (or the entry alone) into an article.
+fn build_article(
+    feed: &Feed,
+    entry: &FeedEntry,
+    link: &Url,
+    page: Result<(Url, ExtractedArticle), String>,
+) -> NewArticle {
+    let feed_html = entry
+        .content_html
+        .as_deref()
+        .or(entry.summary_html.as_deref())
+        .map(|html| tidings_extract::sanitize_fragment(html, Some(link)))
+        .unwrap_or_default();
+    let feed_text = tidings_extract::html_to_text(&feed_html);
+    let (url, extracted) = match page {
+        Ok((url, extracted))
+            if extracted.text.chars().count()
+                >= MIN_PAGE_TEXT.min(feed_text.chars().count() + 1) =>
+        {
+            (url, Some(extracted))
+        }
+        Ok((url, _)) => (url, None),
+        Err(reason) => {
+            tracing::info!(url = %link, %reason, "using the feed's content");
+            (link.clone(), None)
+        }
+    };
+    let title = entry
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| extracted.as_ref().and_then(|e| e.title.clone()))
+        .unwrap_or_else(|| "Untitled".to_string());
+    let byline = extracted
+        .as_ref()
+        .and_then(|e| e.byline.clone())
+        .or_else(|| (!entry.authors.is_empty()).then(|| entry.authors.join(", ")));
+    let published = entry
+        .published
+        .or_else(|| {
+            extracted
+                .as_ref()
+                .and_then(|e| e.published.map(|p| p.with_timezone(&Utc)))
+        })
+        .or(entry.updated);
+    let (text, html, body_source) = match &extracted {
+        Some(e) => (e.text.clone(), e.html.clone(), BodySource::Page),
+        None => (feed_text, feed_html, BodySource::FeedContent),
+    };
+    let enrichment = enrich(&title, &text, &entry.categories);
+    NewArticle {
+        feed_id: Some(feed.id),
+        publisher: feed.publisher.clone(),
+        guid: entry.guid.clone(),
+        url: url.to_string(),
+        canonical_url: extracted.as_ref().and_then(|e| e.canonical_url.clone()),
+        title,
+        byline,
+        published_at: published,
+        image: extracted
+            .as_ref()
+            .and_then(|e| e.image.clone())
+            .or_else(|| entry.image.clone()),
+        language: extracted.as_ref().and_then(|e| e.language.clone()),
+        site_name: extracted.as_ref().and_then(|e| e.site_name.clone()),
+        excerpt: tidings_extract::excerpt(&text, EXCERPT_CHARS),
+        text,
+        html,
+        body_source,
+        policy: feed.policy,
+        tags: enrichment.tags,
+        terms: enrichment.terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let minute = Duration::from_secs(60);
+        let max = Duration::from_secs(3600);
+        assert_eq!(backoff_delay(minute * 15, 1, None, max), minute * 15);
+        assert_eq!(backoff_delay(minute * 15, 2, None, max), minute * 30);
+        assert_eq!(backoff_delay(minute * 15, 3, None, max), max);
+        assert_eq!(backoff_delay(minute * 15, 50, None, max), max);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap() {
+        let minute = Duration::from_secs(60);
+        let max = Duration::from_secs(7200);
+        assert_eq!(
+            backoff_delay(minute, 1, Some(minute * 90), max),
+            minute * 90
+        );
+        assert_eq!(backoff_delay(minute, 1, Some(minute * 900), max), max);
+    }
+}

@@ -1,0 +1,129 @@
+//! The article page: the body as the publisher's policy allows, attribution to the
+//! original, hashtags, related articles from other publishers and Open Graph tags.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use chrono::Utc;
+use tidings_core::{Article, ArticleId, BodySource, Tag};
+
+use crate::AppState;
+use crate::article_body::{ShownBody, safe_outside_url};
+use crate::error::{WebError, WebResult};
+use crate::pages::render;
+use crate::views::{CardView, Chrome, TimeView};
+
+/// How many related articles the page lists.
+const RELATED_LIMIT: u32 = 6;
+
+#[derive(Template)]
+#[template(path = "article.html")]
+pub struct ArticlePage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub publisher: String,
+    pub publisher_slug: String,
+    pub byline: Option<String>,
+    pub time: TimeView,
+    /// The original's URL (canonical when declared), only when it is an http(s) URL.
+    pub original_url: Option<String>,
+    pub image: Option<String>,
+    pub from_feed: bool,
+    /// Sanitized HTML, rendered as is.
+    pub body_html: String,
+    /// Whether the body is cut short and the reader should continue at the publisher.
+    pub truncated: bool,
+    pub tags: Vec<Tag>,
+    pub related: Vec<CardView>,
+    pub og: OpenGraph,
+}
+
+/// Open Graph values for link previews.
+pub struct OpenGraph {
+    pub title: String,
+    pub description: String,
+    pub site_name: String,
+    /// This page on the site, when the base URL is known.
+    pub url: Option<String>,
+    pub image: Option<String>,
+    pub published_time: Option<String>,
+}
+
+/// The article id from the path; anything but a number is an unknown article.
+fn parse_article_id(raw: &str) -> WebResult<ArticleId> {
+    raw.parse::<ArticleId>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| WebError::NotFound(format!("Article {raw:?}")))
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+) -> WebResult<Html<String>> {
+    let id = parse_article_id(&raw_id)?;
+    let Some(article) = state.storage.article(id).await? else {
+        return Err(WebError::NotFound(format!("Article {id}")));
+    };
+    let related = state.storage.related_articles(id, RELATED_LIMIT).await?;
+    let now = Utc::now();
+    let page = build_page(&state, article, CardView::many(related, now), now);
+    render(&page)
+}
+
+fn build_page(
+    state: &AppState,
+    article: Article,
+    related: Vec<CardView>,
+    now: chrono::DateTime<Utc>,
+) -> ArticlePage {
+    let body = ShownBody::for_article(&article);
+    let truncated = matches!(body, ShownBody::Paragraphs { truncated: true, .. });
+    let original_url = safe_outside_url(article.original_url());
+    let image = article.image.as_deref().and_then(safe_outside_url);
+    let path = format!("/article/{}", article.id);
+    // The canonical link points at the original, not at this copy.
+    let mut chrome = Chrome::new(&state.site, &article.title, None);
+    chrome.canonical.clone_from(&original_url);
+    chrome.description = Some(article.excerpt.clone()).filter(|e| !e.is_empty());
+    let og = OpenGraph {
+        title: article.title.clone(),
+        description: article.excerpt.clone(),
+        site_name: state.site.title.clone(),
+        url: state.site.absolute_url(&path),
+        image: image.clone(),
+        published_time: article.published_at.map(crate::relative_time::iso_timestamp),
+    };
+    ArticlePage {
+        chrome,
+        time: TimeView::new(article.shown_at(), now),
+        from_feed: article.body_source == BodySource::FeedContent,
+        body_html: body.html(),
+        truncated,
+        original_url,
+        image,
+        og,
+        title: article.title,
+        publisher: article.publisher,
+        publisher_slug: article.publisher_slug,
+        byline: article.byline.filter(|b| !b.trim().is_empty()),
+        tags: article.tags,
+        related,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_numeric_ids_are_not_found() {
+        assert!(parse_article_id("12").is_ok());
+        for bad in ["abc", "0", "-3", "1e3", ""] {
+            assert!(
+                matches!(parse_article_id(bad), Err(WebError::NotFound(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The list pages (home, publisher, tag, search), the health check and the 404 fallback.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use tidings_core::PageRequest;
+
+use crate::error::{WebError, WebResult};
+use crate::views::{CardView, Chrome, HomePage, ListingPage, Pager, article_count};
+use crate::AppState;
+
+/// Articles per list page.
+pub const PER_PAGE: u32 = 20;
+/// How far back "trending" looks; when nothing was tagged in that window, all time.
+const TRENDING_WINDOW_HOURS: i64 = 72;
+const TRENDING_LIMIT: u32 = 15;
+/// The longest search query read; the rest is ignored.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// `?page=N` on list pages.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<String>,
+}
+
+/// `?q=...&page=N` on the search page.
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+    pub page: Option<String>,
+}
+
+/// The page number from the query string: missing or empty is 1; anything but a whole
+/// number from 1 is a bad request.
+pub fn parse_page(raw: Option<&str>) -> WebResult<u32> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    if raw.is_empty() {
+        return Ok(1);
+    }
+    match raw.parse::<u32>() {
+        Ok(page) if page >= 1 => Ok(page),
+        _ => Err(WebError::BadRequest(format!(
+            "page must be a whole number from 1, not {raw:?}"
+        ))),
+    }
+}
+
+pub fn render(template: &impl Template) -> WebResult<Html<String>> {
+    Ok(Html(template.render()?))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> WebResult<Html<String>> {
+    let page = parse_page(query.page.as_deref())?;
+    let now = Utc::now();
+    let storage = &state.storage;
+    let articles = storage
+        .latest_articles(PageRequest::new(page, PER_PAGE))
+        .await?;
+    let mut trending = storage
+        .trending_tags(now - Duration::hours(TRENDING_WINDOW_HOURS), TRENDING_LIMIT)
+        .await?;
+    if trending.is_empty() {
+        trending = storage
+            .trending_tags(chrono::DateTime::UNIX_EPOCH, TRENDING_LIMIT)
+            .await?;
+    }
+    let publishers = storage.publishers().await?;
+    let title = if page > 1 {
+        format!("Latest news, page {page}")
+    } else {
+        String::new()
+    };
+    let mut chrome = Chrome::new(&state.site, &title, Some("/"));
+    chrome.description = Some(format!("The latest news on {}.", state.site.title));
+    render(&HomePage {
+        chrome,
+        cards: CardView::many(articles.items, now),
+        pager: Pager::new("/", &[], page, articles.has_more),
+        trending,
+        publishers,
+    })
+}
+
+pub async fn publisher(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> WebResult<Html<String>> {
+    let page = parse_page(query.page.as_deref())?;
+    let Some(publisher) = state.storage.publisher(&slug).await? else {
+        return Err(WebError::NotFound(format!("Publisher {slug:?}")));
+    };
+    let articles = state
+        .storage
+        .publisher_articles(&slug, PageRequest::new(page, PER_PAGE))
+        .await?;
+    let path = format!("/source/{}", publisher.slug);
+    render(&ListingPage {
+        chrome: Chrome::new(&state.site, &publisher.name, Some(&path)),
+        summary: article_count(publisher.article_count),
+        heading: publisher.name,
+        cards: CardView::many(articles.items, Utc::now()),
+        pager: Pager::new(&path, &[], page, articles.has_more),
+        empty_message: "No more articles from this publisher.".to_owned(),
+        search_form: false,
+    })
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> WebResult<Html<String>> {
+    let page = parse_page(query.page.as_deref())?;
+    let Some(tag) = state.storage.tag(&slug).await? else {
+        return Err(WebError::NotFound(format!("Tag {slug:?}")));
+    };
+    let articles = state
+        .storage
+        .tag_articles(&slug, PageRequest::new(page, PER_PAGE))
+        .await?;
+    let path = format!("/tag/{}", tag.tag.slug);
+    let heading = format!("#{}", tag.tag.label);
+    render(&ListingPage {
+        chrome: Chrome::new(&state.site, &heading, Some(&path)),
+        heading,
+        summary: article_count(tag.count),
+        cards: CardView::many(articles.items, Utc::now()),
+        pager: Pager::new(&path, &[], page, articles.has_more),
+        empty_message: "No more articles with this tag.".to_owned(),
+        search_form: false,
+    })
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> WebResult<Html<String>> {
+    let page = parse_page(query.page.as_deref())?;
+    let words: String = query
+        .q
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    let mut chrome = Chrome::new(&state.site, "Search", None);
+    chrome.query = words.clone();
+    if words.is_empty() {
+        return render(&ListingPage {
+            chrome,
+            heading: "Search".to_owned(),
+            summary: "Find articles by words in their title or text.".to_owned(),
+            cards: Vec::new(),
+            pager: Pager::new("/search", &[], 1, false),
+            empty_message: String::new(),
+            search_form: true,
+        });
+    }
+    chrome.page_title = format!("{words} · Search · {}", state.site.title);
+    // Words without a letter or digit cannot match anything; skip the backend.
+    let results = if words.chars().any(char::is_alphanumeric) {
+        state
+            .storage
+            .search_articles(&words, PageRequest::new(page, PER_PAGE))
+            .await?
+    } else {
+        tidings_core::Paged {
+            items: Vec::new(),
+            has_more: false,
+        }
+    };
+    let summary = if results.items.is_empty() && page == 1 {
+        format!("No articles match “{words}”.")
+    } else {
+        format!("Articles matching “{words}”")
+    };
+    render(&ListingPage {
+        chrome,
+        heading: "Search".to_owned(),
+        summary,
+        cards: CardView::many(results.items, Utc::now()),
+        pager: Pager::new("/search", &[("q", &words)], page, results.has_more),
+        empty_message: "Try fewer or different words.".to_owned(),
+        search_form: true,
+    })
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound("Page".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_parse_or_name_the_problem() {
+        assert_eq!(parse_page(None).ok(), Some(1));
+        assert_eq!(parse_page(Some("")).ok(), Some(1));
+        assert_eq!(parse_page(Some("3")).ok(), Some(3));
+        for bad in ["0", "-1", "abc", "1.5", "99999999999"] {
+            let error = parse_page(Some(bad)).expect_err(bad);
+            assert!(error.to_string().contains("page must be"), "{error}");
+        }
+    }
+}

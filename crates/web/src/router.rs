@@ -1,0 +1,90 @@
+//! Every route of the site and the API in one place, with the layers they share: error
+//! pages, security headers, gzip and request tracing.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ErrorPage;
+use crate::views::{Chrome, ErrorView};
+use crate::{AppState, api, article_page, assets, pages};
+
+/// Pages load only their own stylesheet; images may come from publishers over https; no
+/// script runs at all.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
+     script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// The whole app: pages, API, static assets and health check.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/articles", get(api::list_articles))
+        .route("/articles/{id}", get(api::get_article))
+        .fallback(api::api_not_found);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/article/{id}", get(article_page::article))
+        .route("/source/{slug}", get(pages::publisher))
+        .route("/tag/{slug}", get(pages::tag))
+        .route("/search", get(pages::search))
+        .route("/healthz", get(pages::healthz))
+        .route("/static/site.css", get(assets::site_css))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            render_error_pages,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Turns an [`ErrorPage`] left on a response by a failed page handler into the HTML page.
+async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    let title = page
+        .status
+        .canonical_reason()
+        .unwrap_or("Error")
+        .to_owned();
+    let view = ErrorView {
+        chrome: Chrome::new(&state.site, &title, None),
+        status: page.status.as_u16(),
+        message: page.message,
+    };
+    match view.render() {
+        Ok(html) => (page.status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "rendering the error page failed");
+            (page.status, title).into_response()
+        }
+    }
+}
