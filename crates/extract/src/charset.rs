@@ -102,6 +102,9 @@ mod tests {
 
     #[test]
     fn meta_charset_attribute_without_quotes() {
-        assert_eq!(meta_charset(b"<meta charset=utf-8>"), Some(encoding_rs::UTF_8));
+        assert_eq!(
+            meta_charset(b"<meta charset=utf-8>"),
+            Some(encoding_rs::UTF_8)
+        );
     }
 }

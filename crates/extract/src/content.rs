@@ -82,7 +82,10 @@ impl Analysis {
                     if in_link[id] {
                         a.link_len[id] = len;
                     }
-                    a.commas[id] = text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count() as u32;
+                    a.commas[id] = text
+                        .chars()
+                        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
+                        .count() as u32;
                 }
                 NodeData::Element { tag, .. } => match tag.as_str() {
                     "p" => a.paragraphs[id] += 1,
@@ -118,48 +121,60 @@ impl Analysis {
 
 /// Removes furniture: junk tags and classes, unless the element holds most of the page's
 /// paragraph text (a page wrapped whole in a `<form>` or a badly named container).
-fn mark_furniture(dom: &Dom) -> Vec<bool> {
+fn mark_furniture(dom: &Dom, strictness: Strictness) -> Vec<bool> {
     let n = dom.nodes.len();
     let nothing_removed = vec![false; n];
     let before = Analysis::compute(dom, &nothing_removed);
-    let paragraph_text = paragraph_text(dom, &before);
-    let total = paragraph_text[0].max(1) as f32;
+    let plain = |id: NodeId| (before.text_len[id] - before.link_len[id]) as f32;
+    let total = plain(0).max(1.0);
     let mut removed = vec![false; n];
     for (id, node) in dom.nodes.iter().enumerate() {
         if !matches!(node.data, NodeData::Element { .. }) {
             continue;
         }
-        let junk = junk::is_junk_tag(node.tag()) || junk::is_junk_element(node);
-        if junk && (paragraph_text[id] as f32) < 0.4 * total {
-            removed[id] = true;
-        }
+        let share = plain(id) / total;
+        removed[id] = match (junk::classify(node), strictness) {
+            (junk::Furniture::Strong, Strictness::Strict) => share < 0.7,
+            (junk::Furniture::Weak, Strictness::Strict) => share < 0.4,
+            (junk::Furniture::Strong | junk::Furniture::Weak, Strictness::Lenient) => {
+                junk::is_junk_tag(node.tag()) && share < 0.2
+            }
+            (junk::Furniture::No, _) => false,
+        };
     }
     removed
-}
-
-/// Text length inside `<p>` elements, per subtree.
-fn paragraph_text(dom: &Dom, a: &Analysis) -> Vec<u32> {
-    let n = dom.nodes.len();
-    let mut sums = vec![0u32; n];
-    for id in (0..n).rev() {
-        if dom.nodes[id].tag() == "p" {
-            sums[id] = a.text_len[id];
-        }
-        if let Some(parent) = dom.nodes[id].parent {
-            let child = sums[id];
-            sums[parent] += child;
-        }
-    }
-    sums
 }
 
 /// Whether an element is a block container for scoring purposes.
 fn is_block(tag: &str) -> bool {
     matches!(
         tag,
-        "p" | "div" | "section" | "article" | "main" | "blockquote" | "pre" | "table" | "ul" | "ol" | "dl"
-            | "figure" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr" | "td" | "header"
-            | "footer" | "aside" | "nav" | "form" | "hr"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "figure"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "tr"
+            | "td"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "form"
+            | "hr"
     )
 }
 
@@ -179,9 +194,18 @@ fn initial_score(dom: &Dom, id: NodeId) -> f32 {
     base + tag_bonus + junk::class_weight(node)
 }
 
+/// How much furniture removal trusts class names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Remove by tag, role and class name.
+    Strict,
+    /// Remove only furniture tags holding little text: the retry when strict finds too little.
+    Lenient,
+}
+
 /// Picks the article body.
-pub fn select(dom: &Dom) -> (Selection, Analysis) {
-    let removed = mark_furniture(dom);
+pub fn select(dom: &Dom, strictness: Strictness) -> Selection {
+    let removed = mark_furniture(dom, strictness);
     let a = Analysis::compute(dom, &removed);
     let n = dom.nodes.len();
     let mut score: Vec<Option<f32>> = vec![None; n];
@@ -194,10 +218,7 @@ pub fn select(dom: &Dom) -> (Selection, Analysis) {
         let tag = node.tag();
         let scorable = match tag {
             "p" | "pre" | "td" => true,
-            "div" | "section" => !node
-                .children
-                .iter()
-                .any(|&c| is_block(dom.nodes[c].tag())),
+            "div" | "section" => !node.children.iter().any(|&c| is_block(dom.nodes[c].tag())),
             _ => false,
         };
         if !scorable || a.text_len[id] < 25 {
@@ -233,13 +254,10 @@ pub fn select(dom: &Dom) -> (Selection, Analysis) {
     let body = dom.find_tag("body").unwrap_or(0);
     let Some(&(mut top, top_score)) = ranked.first() else {
         let skip = clean_inside(dom, &a, &[body], &score);
-        return (
-            Selection {
-                roots: vec![body],
-                skip,
-            },
-            a,
-        );
+        return Selection {
+            roots: vec![body],
+            skip,
+        };
     };
 
     // Several strong candidates under one ancestor: the ancestor is the article.
@@ -256,7 +274,10 @@ pub fn select(dom: &Dom) -> (Selection, Analysis) {
             if dom.nodes[anc].parent.is_none() || dom.nodes[anc].tag() == "body" {
                 break;
             }
-            let containing = alternatives.iter().filter(|&&alt| dom.is_within(alt, anc)).count();
+            let containing = alternatives
+                .iter()
+                .filter(|&&alt| dom.is_within(alt, anc))
+                .count();
             if containing >= 3 {
                 top = anc;
                 break;
@@ -279,7 +300,7 @@ pub fn select(dom: &Dom) -> (Selection, Analysis) {
 
     let roots = with_siblings(dom, &a, &score, top);
     let skip = clean_inside(dom, &a, &roots, &score);
-    (Selection { roots, skip }, a)
+    Selection { roots, skip }
 }
 
 fn with_siblings(dom: &Dom, a: &Analysis, score: &[Option<f32>], top: NodeId) -> Vec<NodeId> {
@@ -309,7 +330,12 @@ fn with_siblings(dom: &Dom, a: &Analysis, score: &[Option<f32>], top: NodeId) ->
         } else if node.tag() == "p" {
             let density = a.link_density(sibling);
             let len = a.text_len[sibling];
-            (len > 80 && density < 0.25) || (len > 0 && len <= 80 && density == 0.0 && a.commas[sibling] + 1 > 0 && ends_sentence(dom, sibling))
+            (len > 80 && density < 0.25)
+                || (len > 0
+                    && len <= 80
+                    && density == 0.0
+                    && a.commas[sibling] + 1 > 0
+                    && ends_sentence(dom, sibling))
         } else {
             false
         };
@@ -352,7 +378,7 @@ fn clean_inside(dom: &Dom, a: &Analysis, roots: &[NodeId], score: &[Option<f32>]
         if skip[id] {
             continue;
         }
-        if should_drop(dom, a, id, score) {
+        if !roots.contains(&id) && should_drop(dom, a, id, score) {
             skip[id] = true;
             continue;
         }
@@ -372,14 +398,43 @@ fn should_drop(dom: &Dom, a: &Analysis, id: NodeId, score: &[Option<f32>]) -> bo
         return true;
     }
     let len = a.text_len[id];
-    let is_textual = matches!(tag, "p" | "div" | "li" | "h2" | "h3" | "h4" | "h5" | "h6" | "span" | "strong" | "em" | "b" | "a" | "section" | "blockquote");
+    let is_textual = matches!(
+        tag,
+        "p" | "div"
+            | "li"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "span"
+            | "strong"
+            | "em"
+            | "b"
+            | "a"
+            | "section"
+            | "blockquote"
+    );
     if is_textual && len > 0 && len < 160 {
         let text = node_text(dom, id, 400);
         if junk::is_promo_line(&text) {
             return true;
         }
     }
-    if !matches!(tag, "div" | "section" | "ul" | "ol" | "table" | "form" | "aside" | "figure" | "header" | "footer" | "dl") {
+    if !matches!(
+        tag,
+        "div"
+            | "section"
+            | "ul"
+            | "ol"
+            | "table"
+            | "form"
+            | "aside"
+            | "figure"
+            | "header"
+            | "footer"
+            | "dl"
+    ) {
         return false;
     }
     let weight = junk::class_weight(node);

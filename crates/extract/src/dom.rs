@@ -22,7 +22,10 @@ pub type NodeId = usize;
 #[derive(Debug)]
 pub enum NodeData {
     Document,
-    Element { tag: String, attrs: Vec<(String, String)> },
+    Element {
+        tag: String,
+        attrs: Vec<(String, String)>,
+    },
     Text(String),
 }
 
@@ -49,13 +52,6 @@ impl Node {
                 .iter()
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.as_str()),
-            _ => None,
-        }
-    }
-
-    pub fn text(&self) -> Option<&str> {
-        match &self.data {
-            NodeData::Text(text) => Some(text),
             _ => None,
         }
     }
@@ -125,7 +121,7 @@ fn is_dropped_tag(tag: &str) -> bool {
 impl Dom {
     /// Parses `html` and builds the arena.
     pub fn parse(html: &str) -> Dom {
-        let parsed = Html::parse_document(html);
+        let parsed = Html::parse_document(&html[..nesting_bounded_len(html)]);
         let mut dom = Dom {
             nodes: vec![Node {
                 parent: None,
@@ -161,10 +157,10 @@ impl Dom {
                         dom.head.note(tag, element, node);
                         continue;
                     }
-                    if tag == "html" {
-                        if let Some(lang) = element.attr("lang").or(element.attr("xml:lang")) {
-                            dom.head.html_lang = Some(lang.trim().to_string());
-                        }
+                    if tag == "html"
+                        && let Some(lang) = element.attr("lang").or(element.attr("xml:lang"))
+                    {
+                        dom.head.html_lang = Some(lang.trim().to_string());
                     }
                     let attrs = element
                         .attrs()
@@ -222,6 +218,47 @@ impl Dom {
     }
 }
 
+/// Net open tags beyond which the rest of the page is not parsed: html5ever's tree builder
+/// scans its stack of open elements per tag, which is quadratic on absurdly deep nesting.
+const MAX_OPEN_TAGS: i64 = 3000;
+
+/// Length of the prefix of `html` whose approximate tag nesting stays under [`MAX_OPEN_TAGS`].
+fn nesting_bounded_len(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut depth = 0i64;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'<' {
+            let next = bytes[i + 1];
+            if next == b'/' {
+                depth -= 1;
+            } else if next.is_ascii_alphabetic() {
+                let name_end = bytes[i + 1..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |p| i + 1 + p);
+                let name = &bytes[i + 1..name_end];
+                if !is_void(name) {
+                    depth += 1;
+                    if depth > MAX_OPEN_TAGS {
+                        return i;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    html.len()
+}
+
+fn is_void(name: &[u8]) -> bool {
+    const VOID: [&[u8]; 14] = [
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"source", b"track", b"wbr", b"p",
+    ];
+    VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
+}
+
 fn all_text(node: NodeRef<'_, ParsedNode>) -> String {
     let mut text = String::new();
     for descendant in node.descendants() {
@@ -251,24 +288,21 @@ impl HeadFacts {
                 }
             }
             "link" => {
-                let is_canonical = element
-                    .attr("rel")
-                    .is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")));
+                let is_canonical = element.attr("rel").is_some_and(|rel| {
+                    rel.split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
+                });
                 if is_canonical && self.canonical.is_none() {
                     self.canonical = element.attr("href").map(|href| href.trim().to_string());
                 }
             }
-            "base" => {
-                if self.base_href.is_none() {
-                    self.base_href = element.attr("href").map(|href| href.trim().to_string());
-                }
+            "base" if self.base_href.is_none() => {
+                self.base_href = element.attr("href").map(|href| href.trim().to_string());
             }
-            "title" => {
-                if self.title.is_none() {
-                    let text = all_text(node);
-                    if !text.trim().is_empty() {
-                        self.title = Some(text);
-                    }
+            "title" if self.title.is_none() => {
+                let text = all_text(node);
+                if !text.trim().is_empty() {
+                    self.title = Some(text);
                 }
             }
             "script" => {

@@ -17,7 +17,7 @@ static STRONG_JUNK: LazyLock<Regex> = LazyLock::new(|| {
 /// Class/id words that mark furniture unless the class also names the article.
 static WEAK_JUNK: LazyLock<Regex> = LazyLock::new(|| {
     build(
-        r"(?:^|[^a-z])(?:header|footer|menu|nav|navbar|navigation|banner|masthead|extra|legends|remark|replies|rss|shoutbox|skyscraper|supplemental|pagination|pager|widget|meta|metadata|dateline|timestamp|credits|hidden|hide|login|signin|search|utility|nocontent|rail|aside|caption-credit)(?:$|[^a-z])",
+        r"(?:^|[^a-z])(?:header|footer|menu|nav|navbar|navigation|banner|masthead|extra|legends|remark|replies|rss|shoutbox|skyscraper|supplemental|pagination|pager|meta|metadata|dateline|timestamp|credits|login|signin|search|utility|nocontent|rail|aside|caption-credit)(?:$|[^a-z])",
     )
 });
 
@@ -26,7 +26,9 @@ static MAYBE_CONTENT: LazyLock<Regex> =
     LazyLock::new(|| build(r"and|article|body|column|content|main|shadow|story|entry|post-|text"));
 
 static POSITIVE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    build(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|rich-text|richtext")
+    build(
+        r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose|rich-text|richtext",
+    )
 });
 
 static NEGATIVE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
@@ -50,7 +52,10 @@ fn build(pattern: &str) -> Regex {
 
 /// Tags that are furniture by themselves.
 pub fn is_junk_tag(tag: &str) -> bool {
-    matches!(tag, "nav" | "header" | "footer" | "aside" | "form" | "menu" | "fieldset")
+    matches!(
+        tag,
+        "nav" | "header" | "footer" | "aside" | "form" | "menu" | "fieldset"
+    )
 }
 
 /// Class, id and a few descriptive attributes joined, lower-cased.
@@ -66,8 +71,37 @@ pub fn class_and_id(node: &Node) -> String {
     joined
 }
 
+/// How sure we are that an element is furniture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// Hidden, a furniture role, or a class such as "share" or "newsletter".
+    Strong,
+    /// A furniture tag (`nav`, `footer`…) or a class such as "header" or "widget".
+    Weak,
+    No,
+}
+
+/// Classifies an element as furniture or not.
+pub fn classify(node: &Node) -> Furniture {
+    if is_junk_element(node) {
+        Furniture::Strong
+    } else if is_junk_tag(node.tag()) || is_weak_junk(node) {
+        Furniture::Weak
+    } else {
+        Furniture::No
+    }
+}
+
+fn is_weak_junk(node: &Node) -> bool {
+    if matches!(node.tag(), "body" | "html" | "main" | "article") {
+        return false;
+    }
+    let names = class_and_id(node);
+    !names.is_empty() && WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names)
+}
+
 /// Whether the element's class/id/role/visibility say it is not article text.
-pub fn is_junk_element(node: &Node) -> bool {
+fn is_junk_element(node: &Node) -> bool {
     if node.attr("hidden").is_some() || node.attr("aria-hidden") == Some("true") {
         return true;
     }
@@ -81,16 +115,32 @@ pub fn is_junk_element(node: &Node) -> bool {
         let role = role.to_ascii_lowercase();
         if matches!(
             role.as_str(),
-            "navigation" | "banner" | "contentinfo" | "complementary" | "dialog" | "alertdialog" | "menu" | "menubar" | "search" | "toolbar"
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "menubar"
+                | "search"
+                | "toolbar"
         ) {
             return true;
         }
     }
     if node.attr("aria-label").is_some_and(|label| {
         let label = label.to_ascii_lowercase();
-        ["share", "social", "newsletter", "breadcrumb", "advertisement", "related"]
-            .iter()
-            .any(|word| label.contains(word))
+        [
+            "share",
+            "social",
+            "newsletter",
+            "breadcrumb",
+            "advertisement",
+            "related",
+        ]
+        .iter()
+        .any(|word| label.contains(word))
     }) {
         return true;
     }
@@ -101,7 +151,7 @@ pub fn is_junk_element(node: &Node) -> bool {
     if names.is_empty() {
         return false;
     }
-    STRONG_JUNK.is_match(&names) || (WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names))
+    STRONG_JUNK.is_match(&names)
 }
 
 /// Readability-style class weight: +25 for article-like class and id, -25 for furniture-like.
@@ -135,11 +185,15 @@ mod tests {
 
     #[test]
     fn promo_lines_are_recognised() {
-        assert!(is_promo_line("[Read: The most important story of the year]"));
+        assert!(is_promo_line(
+            "[Read: The most important story of the year]"
+        ));
         assert!(is_promo_line("Read more: why it matters"));
         assert!(is_promo_line("Sign up for our newsletter"));
         assert!(is_promo_line("ADVERTISEMENT"));
-        assert!(!is_promo_line("Readers have long asked whether the bridge would hold."));
+        assert!(!is_promo_line(
+            "Readers have long asked whether the bridge would hold."
+        ));
         assert!(!is_promo_line("More than 300 people attended the meeting."));
     }
 }

@@ -59,6 +59,9 @@ pub enum ExtractError {
     NoContent,
 }
 
+/// Body text shorter than this makes extraction retry with lenient furniture removal.
+const RETRY_BELOW_CHARS: usize = 500;
+
 /// Shortest body text accepted from the page before falling back to JSON-LD `articleBody`.
 const MIN_BODY_CHARS: usize = 200;
 
@@ -90,14 +93,23 @@ pub fn extract(
         })
         .or_else(|| opts.url.clone());
     let meta = metadata::read(&page, opts.url.as_ref());
-    let (selection, _) = content::select(&page);
-    let mut body = render::render(&page, &selection.roots, &selection.skip, base.as_ref());
-    if body.text.chars().count() < MIN_BODY_CHARS {
-        if let Some(article_body) = meta.article_body.as_deref() {
-            if article_body.chars().count() > body.text.chars().count() {
-                body = text::from_plain(article_body);
-            }
+    let read_body = |strictness| {
+        let selection = content::select(&page, strictness);
+        render::render(&page, &selection.roots, &selection.skip, base.as_ref())
+    };
+    let mut body = read_body(content::Strictness::Strict);
+    if body.text.chars().count() < RETRY_BELOW_CHARS {
+        let lenient = read_body(content::Strictness::Lenient);
+        if lenient.text.chars().count() > body.text.chars().count() {
+            body = lenient;
         }
+    }
+    let body_chars = body.text.chars().count();
+    if body_chars < MIN_BODY_CHARS
+        && let Some(article_body) = meta.article_body.as_deref()
+        && article_body.chars().count() > body_chars
+    {
+        body = text::from_plain(article_body);
     }
     if body.text.trim().is_empty() {
         return Err(ExtractError::NoContent);

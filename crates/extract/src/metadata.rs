@@ -36,9 +36,22 @@ struct LinkedData {
 }
 
 const ARTICLE_TYPES: &[&str] = &[
-    "article", "newsarticle", "blogposting", "reportage", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting", "webpage", "scholarlyarticle",
-    "techarticle", "liveblogposting", "report", "posting", "review",
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportage",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "socialmediaposting",
+    "webpage",
+    "scholarlyarticle",
+    "techarticle",
+    "liveblogposting",
+    "report",
+    "posting",
+    "review",
 ];
 
 fn string_of(value: &Value) -> Option<String> {
@@ -71,7 +84,8 @@ impl LinkedData {
     fn read(blocks: &[String]) -> LinkedData {
         let mut data = LinkedData::default();
         for block in blocks {
-            let Ok(value) = serde_json::from_str::<Value>(block.trim().trim_end_matches(';')) else {
+            let Ok(value) = serde_json::from_str::<Value>(block.trim().trim_end_matches(';'))
+            else {
                 continue;
             };
             let mut stack = vec![&value];
@@ -107,15 +121,27 @@ impl LinkedData {
             .and_then(Value::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("webpage"));
         if self.headline.is_none() && !is_webpage {
-            self.headline = map.get("headline").or_else(|| map.get("name")).and_then(string_of);
+            self.headline = map
+                .get("headline")
+                .or_else(|| map.get("name"))
+                .and_then(string_of);
         }
         if self.authors.is_empty() {
             let author = map.get("author").or_else(|| map.get("creator"));
             match author {
                 Some(Value::Array(items)) => {
-                    self.authors = items.iter().filter_map(string_of).filter(|a| !a.starts_with("http")).collect();
+                    self.authors = items
+                        .iter()
+                        .filter_map(string_of)
+                        .filter(|a| !a.starts_with("http"))
+                        .collect();
                 }
-                Some(other) => self.authors = string_of(other).filter(|a| !a.starts_with("http")).into_iter().collect(),
+                Some(other) => {
+                    self.authors = string_of(other)
+                        .filter(|a| !a.starts_with("http"))
+                        .into_iter()
+                        .collect()
+                }
                 None => {}
             }
         }
@@ -132,7 +158,10 @@ impl LinkedData {
             });
         }
         if self.image.is_none() {
-            self.image = map.get("image").or_else(|| map.get("thumbnailUrl")).and_then(string_of);
+            self.image = map
+                .get("image")
+                .or_else(|| map.get("thumbnailUrl"))
+                .and_then(string_of);
         }
         if self.body.is_none() {
             self.body = map.get("articleBody").and_then(string_of);
@@ -155,13 +184,24 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(date) = DateTime::parse_from_rfc2822(raw) {
         return Some(date);
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S %z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
         if let Ok(date) = DateTime::parse_from_str(raw, format) {
             return Some(date);
         }
     }
     let utc = |naive: NaiveDateTime| Utc.from_utc_datetime(&naive).fixed_offset();
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y%m%dT%H%M%S"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y%m%dT%H%M%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(raw.trim_end_matches('Z'), format) {
             return Some(utc(naive));
         }
@@ -183,7 +223,11 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
 fn clean_byline(raw: &str) -> Option<String> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = text.to_lowercase();
-    let text = if lower.starts_with("by ") { text.get(3..).unwrap_or("").trim().to_string() } else { text };
+    let text = if lower.starts_with("by ") {
+        text.get(3..).unwrap_or("").trim().to_string()
+    } else {
+        text
+    };
     if text.is_empty() || text.chars().count() > 100 || text.starts_with("http") {
         None
     } else {
@@ -198,9 +242,12 @@ pub fn clean_title(raw: &str, site_name: Option<&str>) -> String {
         if let Some(pos) = title.rfind(separator) {
             let (head, tail) = (&title[..pos], &title[pos + separator.len()..]);
             let tail_is_site = site_name.is_some_and(|site| {
-                tail.eq_ignore_ascii_case(site) || site.to_lowercase().contains(&tail.to_lowercase())
+                tail.eq_ignore_ascii_case(site)
+                    || site.to_lowercase().contains(&tail.to_lowercase())
             });
-            if tail_is_site || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3) {
+            if tail_is_site
+                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3)
+            {
                 return clean_title(head, site_name);
             }
             if let Some(first) = title.find(separator) {
@@ -217,12 +264,47 @@ pub fn clean_title(raw: &str, site_name: Option<&str>) -> String {
 fn language_code(lang: whatlang::Lang) -> String {
     use whatlang::Lang::*;
     let code = match lang {
-        Eng => "en", Fra => "fr", Deu => "de", Spa => "es", Ita => "it", Por => "pt", Nld => "nl",
-        Rus => "ru", Ukr => "uk", Pol => "pl", Ces => "cs", Slk => "sk", Swe => "sv", Dan => "da",
-        Nob => "no", Fin => "fi", Tur => "tr", Ara => "ar", Heb => "he", Cmn => "zh", Jpn => "ja",
-        Kor => "ko", Hin => "hi", Ell => "el", Hun => "hu", Ron => "ro", Bul => "bg", Hrv => "hr",
-        Srp => "sr", Vie => "vi", Ind => "id", Tha => "th", Pes => "fa", Cat => "ca", Lit => "lt",
-        Lav => "lv", Est => "et", Slv => "sl", Ben => "bn", Urd => "ur", Tam => "ta",
+        Eng => "en",
+        Fra => "fr",
+        Deu => "de",
+        Spa => "es",
+        Ita => "it",
+        Por => "pt",
+        Nld => "nl",
+        Rus => "ru",
+        Ukr => "uk",
+        Pol => "pl",
+        Ces => "cs",
+        Slk => "sk",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "no",
+        Fin => "fi",
+        Tur => "tr",
+        Ara => "ar",
+        Heb => "he",
+        Cmn => "zh",
+        Jpn => "ja",
+        Kor => "ko",
+        Hin => "hi",
+        Ell => "el",
+        Hun => "hu",
+        Ron => "ro",
+        Bul => "bg",
+        Hrv => "hr",
+        Srp => "sr",
+        Vie => "vi",
+        Ind => "id",
+        Tha => "th",
+        Pes => "fa",
+        Cat => "ca",
+        Lit => "lt",
+        Lav => "lv",
+        Est => "et",
+        Slv => "sl",
+        Ben => "bn",
+        Urd => "ur",
+        Tam => "ta",
         other => return other.code().to_string(),
     };
     code.to_string()
@@ -240,10 +322,19 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
         .or(ld.publisher.clone());
 
     let h1 = dom.find_tag("h1").map(|id| {
-        node_text(dom, id, 600).split_whitespace().collect::<Vec<_>>().join(" ")
+        node_text(dom, id, 600)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     });
     let title = head
-        .meta(&["og:title", "twitter:title", "parsely-title", "dc.title", "sailthru.title"])
+        .meta(&[
+            "og:title",
+            "twitter:title",
+            "parsely-title",
+            "dc.title",
+            "sailthru.title",
+        ])
         .map(str::to_string)
         .or(ld.headline.clone())
         .or_else(|| head.title.clone())
@@ -257,8 +348,16 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
         clean_byline(&ld.authors.join(", "))
     }
     .or_else(|| {
-        head.meta(&["author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl", "cxenseparse:author"])
-            .and_then(clean_byline)
+        head.meta(&[
+            "author",
+            "article:author",
+            "parsely-author",
+            "dc.creator",
+            "sailthru.author",
+            "byl",
+            "cxenseparse:author",
+        ])
+        .and_then(clean_byline)
     })
     .or_else(|| byline_from_page(dom));
 
@@ -268,16 +367,33 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
         .and_then(parse_date)
         .or_else(|| {
             head.meta(&[
-                "article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
-                "sailthru.date", "dc.date", "dc.date.issued", "dcterms.created", "pubdate", "publishdate",
-                "date", "article.published", "published_time", "og:published_time",
+                "article:published_time",
+                "og:article:published_time",
+                "datepublished",
+                "parsely-pub-date",
+                "sailthru.date",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "pubdate",
+                "publishdate",
+                "date",
+                "article.published",
+                "published_time",
+                "og:published_time",
             ])
             .and_then(parse_date)
         })
         .or_else(|| time_from_page(dom));
 
     let image = head
-        .meta(&["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"])
+        .meta(&[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ])
         .map(str::to_string)
         .or(ld.image.clone())
         .and_then(|src| absolute_link(&src, base));
@@ -285,7 +401,10 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
     let language = head
         .html_lang
         .clone()
-        .or_else(|| head.meta(&["content-language", "og:locale", "language", "dc.language"]).map(str::to_string))
+        .or_else(|| {
+            head.meta(&["content-language", "og:locale", "language", "dc.language"])
+                .map(str::to_string)
+        })
         .map(|lang| lang.replace('_', "-"))
         .filter(|lang| !lang.is_empty());
 
@@ -320,9 +439,11 @@ fn byline_from_page(dom: &Dom) -> Option<String> {
     dom.nodes.iter().enumerate().find_map(|(id, node)| {
         let is_author = node.attr("rel") == Some("author")
             || node.attr("itemprop") == Some("author")
-            || node
-                .attr("class")
-                .is_some_and(|c| c.to_ascii_lowercase().split_whitespace().any(|c| c == "byline" || c == "author" || c == "byline-name"));
+            || node.attr("class").is_some_and(|c| {
+                c.to_ascii_lowercase()
+                    .split_whitespace()
+                    .any(|c| c == "byline" || c == "author" || c == "byline-name")
+            });
         if !is_author {
             return None;
         }
@@ -333,7 +454,9 @@ fn byline_from_page(dom: &Dom) -> Option<String> {
 fn time_from_page(dom: &Dom) -> Option<DateTime<FixedOffset>> {
     dom.nodes.iter().find_map(|node| {
         if node.tag() == "time" || node.attr("itemprop") == Some("datePublished") {
-            node.attr("datetime").or(node.attr("content")).and_then(parse_date)
+            node.attr("datetime")
+                .or(node.attr("content"))
+                .and_then(parse_date)
         } else {
             None
         }
@@ -346,8 +469,17 @@ mod tests {
 
     #[test]
     fn title_suffix_is_removed() {
-        assert_eq!(clean_title("Storm hits the coast hard | Daily Planet", Some("Daily Planet")), "Storm hits the coast hard");
-        assert_eq!(clean_title("Storm hits the coast hard - Planet", None), "Storm hits the coast hard");
+        assert_eq!(
+            clean_title(
+                "Storm hits the coast hard | Daily Planet",
+                Some("Daily Planet")
+            ),
+            "Storm hits the coast hard"
+        );
+        assert_eq!(
+            clean_title("Storm hits the coast hard - Planet", None),
+            "Storm hits the coast hard"
+        );
         assert_eq!(clean_title("Left - Right", None), "Left - Right");
     }
 

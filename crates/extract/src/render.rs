@@ -15,11 +15,46 @@ pub struct Rendered {
 fn is_text_block(tag: &str) -> bool {
     matches!(
         tag,
-        "p" | "div" | "section" | "article" | "main" | "blockquote" | "pre" | "table" | "ul" | "ol"
-            | "dl" | "dt" | "dd" | "figure" | "figcaption" | "h1" | "h2" | "h3" | "h4" | "h5"
-            | "h6" | "li" | "tr" | "header" | "footer" | "aside" | "nav" | "form" | "hr"
-            | "address" | "caption" | "details" | "summary" | "center" | "body" | "html"
-            | "tbody" | "thead" | "tfoot" | "fieldset" | "legend"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "figure"
+            | "figcaption"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "tr"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "form"
+            | "hr"
+            | "address"
+            | "caption"
+            | "details"
+            | "summary"
+            | "center"
+            | "body"
+            | "html"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "fieldset"
+            | "legend"
     )
 }
 
@@ -30,9 +65,7 @@ fn kept_tag(tag: &str) -> Option<&str> {
         "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "blockquote" | "pre"
         | "code" | "em" | "i" | "strong" | "b" | "figure" | "figcaption" | "table" | "thead"
         | "tbody" | "tfoot" | "tr" | "th" | "td" | "caption" | "sub" | "sup" | "dl" | "dt"
-        | "dd" | "q" | "cite" | "abbr" | "s" | "del" | "ins" | "mark" | "small" | "u" | "hr" => {
-            tag
-        }
+        | "dd" | "q" | "cite" | "abbr" | "s" | "del" | "ins" | "mark" | "small" | "u" | "hr" => tag,
         _ => return None,
     })
 }
@@ -41,8 +74,20 @@ fn kept_tag(tag: &str) -> Option<&str> {
 fn holds_inline(tag: &str) -> bool {
     matches!(
         tag,
-        "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "blockquote" | "pre" | "figcaption" | "th"
-            | "td" | "caption" | "dt" | "dd"
+        "p" | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "blockquote"
+            | "pre"
+            | "figcaption"
+            | "th"
+            | "td"
+            | "caption"
+            | "dt"
+            | "dd"
     )
 }
 

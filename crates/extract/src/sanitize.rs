@@ -14,10 +14,51 @@ use crate::render::absolute_link;
 /// relative links and images against `base`; drops 1×1 tracking images.
 pub fn sanitize_fragment(html: &str, base: Option<&Url>) -> String {
     let tags: HashSet<&str> = [
-        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
-        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-        "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table",
-        "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
     ]
     .into_iter()
     .collect();
@@ -29,7 +70,11 @@ pub fn sanitize_fragment(html: &str, base: Option<&Url>) -> String {
     let base_owned = base.cloned();
     builder.attribute_filter(move |element, attribute, value| {
         if element == "img" && matches!(attribute, "width" | "height") {
-            let tiny = value.trim().trim_end_matches("px").parse::<u32>().is_ok_and(|v| v <= 1);
+            let tiny = value
+                .trim()
+                .trim_end_matches("px")
+                .parse::<u32>()
+                .is_ok_and(|v| v <= 1);
             if tiny {
                 return Some(Cow::Borrowed("tracking-pixel"));
             }

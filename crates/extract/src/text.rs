@@ -17,7 +17,11 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         let joined = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-        let candidate = if out.is_empty() { joined.clone() } else { format!("{out} {joined}") };
+        let candidate = if out.is_empty() {
+            joined.clone()
+        } else {
+            format!("{out} {joined}")
+        };
         if candidate.chars().count() <= max_chars {
             out = candidate;
             continue;
@@ -35,9 +39,22 @@ fn cut_on_word(text: &str, max_chars: usize) -> String {
         return String::new();
     }
     let limit = max_chars.saturating_sub(1);
-    let byte_end = text.char_indices().nth(limit).map_or(text.len(), |(i, _)| i);
+    let byte_end = text
+        .char_indices()
+        .nth(limit)
+        .map_or(text.len(), |(i, _)| i);
     let head = &text[..byte_end];
-    let cut = head.rfind(char::is_whitespace).filter(|&p| p > 0).unwrap_or(head.len());
+    let ends_on_word = text[byte_end..]
+        .chars()
+        .next()
+        .is_none_or(char::is_whitespace);
+    let cut = if ends_on_word {
+        head.len()
+    } else {
+        head.rfind(char::is_whitespace)
+            .filter(|&p| p > 0)
+            .unwrap_or(head.len())
+    };
     let trimmed = head[..cut].trim_end_matches(|c: char| c.is_whitespace() || ",;:-".contains(c));
     format!("{trimmed}…")
 }
@@ -55,7 +72,10 @@ pub fn from_plain(text: &str) -> Rendered {
         escape_into(&mut html, paragraph);
         html.push_str("</p>");
     }
-    Rendered { text: paragraphs.join("\n\n"), html }
+    Rendered {
+        text: paragraphs.join("\n\n"),
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -66,13 +86,21 @@ mod tests {
     fn excerpt_cuts_on_word_boundary() {
         let text = "The quick brown fox jumps over the lazy dog.\n\nSecond paragraph.";
         assert_eq!(excerpt(text, 20), "The quick brown fox…");
-        assert_eq!(excerpt(text, 200), "The quick brown fox jumps over the lazy dog. Second paragraph.");
-        assert_eq!(excerpt(text, 50), "The quick brown fox jumps over the lazy dog.");
+        assert_eq!(
+            excerpt(text, 200),
+            "The quick brown fox jumps over the lazy dog. Second paragraph."
+        );
+        assert_eq!(
+            excerpt(text, 50),
+            "The quick brown fox jumps over the lazy dog."
+        );
     }
 
     #[test]
     fn html_to_text_separates_blocks() {
-        let text = html_to_text("<div><p>One <b>two</b></p><p>three<br>four</p><script>x()</script></div>");
+        let text = html_to_text(
+            "<div><p>One <b>two</b></p><p>three<br>four</p><script>x()</script></div>",
+        );
         assert_eq!(text, "One two\n\nthree\nfour");
     }
 }

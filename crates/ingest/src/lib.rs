@@ -2,6 +2,15 @@
 //! ([`robots`]), feed parsing ([`feed`]), feed discovery in HTML
 //! ([`discover`]) and OPML import/export ([`opml`]).
 
+pub mod feed;
 pub mod fetcher;
+pub mod robots;
 
+pub use feed::{FeedEntry, FeedError, FeedFormat, ParsedFeed, parse_feed};
 pub use fetcher::{FetchError, FetchRequest, FetchedResponse, Fetcher, FetcherConfig};
+pub use robots::RobotsCache;
+pub mod discover;
+pub mod opml;
+
+pub use discover::{DiscoveredFeed, discover_feeds, looks_like_feed};
+pub use opml::{OpmlError, OpmlFeed, parse_opml, write_opml};

@@ -23,7 +23,7 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
     let words = word_counts(title, text);
 
     let mut tags: Vec<Tag> = Vec::new();
-    let mut push_tag = |label: &str, tags: &mut Vec<Tag>| {
+    let push_tag = |label: &str, tags: &mut Vec<Tag>| {
         if let Some(tag) = Tag::from_label(label)
             && tag.slug.len() >= 2
             && !tags.iter().any(|t| t.slug == tag.slug)
@@ -172,7 +172,7 @@ fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
     let mut run: Vec<&str> = Vec::new();
     let mut run_start = 0usize;
     let words: Vec<&str> = sentence.split_whitespace().collect();
-    let mut flush = |run: &mut Vec<&str>, start: usize, out: &mut Vec<(String, bool)>| {
+    let flush = |run: &mut Vec<&str>, start: usize, out: &mut Vec<(String, bool)>| {
         while run.last().is_some_and(|w| CONNECTORS.contains(w)) {
             run.pop();
         }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
 use tidings_core::{
     BodySource, Feed, FeedFetchRecord, FeedStatus, InsertOutcome, NewArticle, Storage,
 };
@@ -157,11 +156,16 @@ impl Pipeline {
     }
 
     async fn ingest_entries(&self, feed: &Feed, parsed: &ParsedFeed, report: &mut PollReport) {
-        let outcomes: Vec<EntryOutcome> = futures::stream::iter(parsed.entries.iter())
-            .map(|entry| self.ingest_entry(feed, entry))
-            .buffer_unordered(self.config.concurrent_pages)
-            .collect()
-            .await;
+        let limit = tokio::sync::Semaphore::new(self.config.concurrent_pages);
+        let mut pending = Vec::with_capacity(parsed.entries.len());
+        for entry in &parsed.entries {
+            let limit = &limit;
+            pending.push(async move {
+                let _permit = limit.acquire().await;
+                self.ingest_entry(feed, entry).await
+            });
+        }
+        let outcomes = futures::future::join_all(pending).await;
         for outcome in outcomes {
             match outcome {
                 EntryOutcome::Inserted => report.inserted += 1,

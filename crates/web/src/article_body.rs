@@ -15,7 +15,10 @@ pub enum ShownBody {
     FullHtml(String),
     /// Plain-text paragraphs (escaped when rendered) — an excerpt, or the whole text when the
     /// stored HTML is empty.
-    Paragraphs { paragraphs: Vec<String>, truncated: bool },
+    Paragraphs {
+        paragraphs: Vec<String>,
+        truncated: bool,
+    },
 }
 
 impl ShownBody {
@@ -133,7 +136,11 @@ mod tests {
     fn excerpt_stops_early_after_long_paragraphs() {
         let long = "word ".repeat(150);
         let text = format!("{long}\n\n{long}\n\nthird");
-        let ShownBody::Paragraphs { paragraphs, truncated } = excerpt_paragraphs(&text, "") else {
+        let ShownBody::Paragraphs {
+            paragraphs,
+            truncated,
+        } = excerpt_paragraphs(&text, "")
+        else {
             panic!("expected paragraphs");
         };
         assert_eq!(paragraphs.len(), 1);

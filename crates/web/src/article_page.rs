@@ -24,6 +24,8 @@ pub struct ArticlePage {
     pub publisher: String,
     pub publisher_slug: String,
     pub byline: Option<String>,
+    /// The article's language tag (for `lang`), when it looks like one.
+    pub language: Option<String>,
     pub time: TimeView,
     /// The original's URL (canonical when declared), only when it is an http(s) URL.
     pub original_url: Option<String>,
@@ -78,7 +80,13 @@ fn build_page(
     now: chrono::DateTime<Utc>,
 ) -> ArticlePage {
     let body = ShownBody::for_article(&article);
-    let truncated = matches!(body, ShownBody::Paragraphs { truncated: true, .. });
+    let truncated = matches!(
+        body,
+        ShownBody::Paragraphs {
+            truncated: true,
+            ..
+        }
+    );
     let original_url = safe_outside_url(article.original_url());
     let image = article.image.as_deref().and_then(safe_outside_url);
     let path = format!("/article/{}", article.id);
@@ -92,7 +100,9 @@ fn build_page(
         site_name: state.site.title.clone(),
         url: state.site.absolute_url(&path),
         image: image.clone(),
-        published_time: article.published_at.map(crate::relative_time::iso_timestamp),
+        published_time: article
+            .published_at
+            .map(crate::relative_time::iso_timestamp),
     };
     ArticlePage {
         chrome,
@@ -107,14 +117,31 @@ fn build_page(
         publisher: article.publisher,
         publisher_slug: article.publisher_slug,
         byline: article.byline.filter(|b| !b.trim().is_empty()),
+        language: article.language.filter(|l| is_language_tag(l)),
         tags: article.tags,
         related,
     }
 }
 
+/// A BCP 47-looking tag ("en", "pt-BR"): letters, digits and hyphens, starting with a letter.
+fn is_language_tag(tag: &str) -> bool {
+    (2..=35).contains(&tag.len())
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_are_checked_before_use() {
+        assert!(is_language_tag("en"));
+        assert!(is_language_tag("pt-BR"));
+        assert!(!is_language_tag("e"));
+        assert!(!is_language_tag("en\" onload=x"));
+        assert!(!is_language_tag(""));
+    }
 
     #[test]
     fn non_numeric_ids_are_not_found() {

@@ -41,9 +41,10 @@ impl WebError {
         let (status, message) = match self {
             WebError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found.")),
             WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, format!("Bad request: {why}.")),
-            WebError::Storage(StorageError::Invalid(why)) => {
-                (StatusCode::BAD_REQUEST, format!("Bad request: invalid {why}."))
-            }
+            WebError::Storage(StorageError::Invalid(why)) => (
+                StatusCode::BAD_REQUEST,
+                format!("Bad request: invalid {why}."),
+            ),
             WebError::Storage(StorageError::Conflict(what)) => {
                 (StatusCode::CONFLICT, format!("{what} already exists."))
             }
@@ -109,7 +110,10 @@ mod tests {
     #[test]
     fn statuses_follow_the_error_kind() {
         let cases = [
-            (WebError::NotFound("Article 7".into()), StatusCode::NOT_FOUND),
+            (
+                WebError::NotFound("Article 7".into()),
+                StatusCode::NOT_FOUND,
+            ),
             (WebError::BadRequest("page".into()), StatusCode::BAD_REQUEST),
             (
                 WebError::Storage(StorageError::Invalid("query".into())),
@@ -127,7 +131,8 @@ mod tests {
 
     #[test]
     fn backend_details_are_not_shown_to_readers() {
-        let page = WebError::Storage(StorageError::Backend("secret table xyz".into())).to_error_page();
+        let page =
+            WebError::Storage(StorageError::Backend("secret table xyz".into())).to_error_page();
         assert!(!page.message.contains("xyz"), "{}", page.message);
     }
 }

@@ -2,14 +2,14 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 use tidings_core::PageRequest;
 
+use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::views::{CardView, Chrome, HomePage, ListingPage, Pager, article_count};
-use crate::AppState;
 
 /// Articles per list page.
 pub const PER_PAGE: u32 = 20;
@@ -58,18 +58,16 @@ pub async fn home(
     let page = parse_page(query.page.as_deref())?;
     let now = Utc::now();
     let storage = &state.storage;
-    let articles = storage
-        .latest_articles(PageRequest::new(page, PER_PAGE))
-        .await?;
-    let mut trending = storage
-        .trending_tags(now - Duration::hours(TRENDING_WINDOW_HOURS), TRENDING_LIMIT)
-        .await?;
+    let (articles, mut trending, publishers) = tokio::try_join!(
+        storage.latest_articles(PageRequest::new(page, PER_PAGE)),
+        storage.trending_tags(now - Duration::hours(TRENDING_WINDOW_HOURS), TRENDING_LIMIT),
+        storage.publishers(),
+    )?;
     if trending.is_empty() {
         trending = storage
             .trending_tags(chrono::DateTime::UNIX_EPOCH, TRENDING_LIMIT)
             .await?;
     }
-    let publishers = storage.publishers().await?;
     let title = if page > 1 {
         format!("Latest news, page {page}")
     } else {
@@ -90,8 +88,12 @@ pub async fn publisher(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
-) -> WebResult<Html<String>> {
+) -> WebResult<Response> {
     let page = parse_page(query.page.as_deref())?;
+    let normal = tidings_core::publisher_slug(&slug);
+    if normal != slug && !normal.is_empty() {
+        return Ok(Redirect::permanent(&format!("/source/{normal}")).into_response());
+    }
     let Some(publisher) = state.storage.publisher(&slug).await? else {
         return Err(WebError::NotFound(format!("Publisher {slug:?}")));
     };
@@ -109,14 +111,19 @@ pub async fn publisher(
         empty_message: "No more articles from this publisher.".to_owned(),
         search_form: false,
     })
+    .map(IntoResponse::into_response)
 }
 
 pub async fn tag(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
-) -> WebResult<Html<String>> {
+) -> WebResult<Response> {
     let page = parse_page(query.page.as_deref())?;
+    let normal = tidings_core::tag_slug(&slug);
+    if normal != slug && !normal.is_empty() {
+        return Ok(Redirect::permanent(&format!("/tag/{normal}")).into_response());
+    }
     let Some(tag) = state.storage.tag(&slug).await? else {
         return Err(WebError::NotFound(format!("Tag {slug:?}")));
     };
@@ -135,6 +142,7 @@ pub async fn tag(
         empty_message: "No more articles with this tag.".to_owned(),
         search_form: false,
     })
+    .map(IntoResponse::into_response)
 }
 
 pub async fn search(

@@ -93,8 +93,14 @@ mod tests {
         assert_eq!(ago(Duration::seconds(60)), "1 minute ago");
         assert_eq!(ago(Duration::seconds(119)), "1 minute ago");
         assert_eq!(ago(Duration::minutes(2)), "2 minutes ago");
-        assert_eq!(ago(Duration::minutes(19) + Duration::seconds(40)), "19 minutes ago");
-        assert_eq!(ago(Duration::minutes(59) + Duration::seconds(59)), "59 minutes ago");
+        assert_eq!(
+            ago(Duration::minutes(19) + Duration::seconds(40)),
+            "19 minutes ago"
+        );
+        assert_eq!(
+            ago(Duration::minutes(59) + Duration::seconds(59)),
+            "59 minutes ago"
+        );
     }
 
     #[test]
@@ -102,13 +108,19 @@ mod tests {
         assert_eq!(ago(Duration::minutes(60)), "1 hour ago");
         assert_eq!(ago(Duration::minutes(119)), "1 hour ago");
         assert_eq!(ago(Duration::hours(2)), "2 hours ago");
-        assert_eq!(ago(Duration::hours(23) + Duration::minutes(59)), "23 hours ago");
+        assert_eq!(
+            ago(Duration::hours(23) + Duration::minutes(59)),
+            "23 hours ago"
+        );
     }
 
     #[test]
     fn between_one_and_two_days_is_yesterday() {
         assert_eq!(ago(Duration::hours(24)), "yesterday");
-        assert_eq!(ago(Duration::hours(47) + Duration::minutes(59)), "yesterday");
+        assert_eq!(
+            ago(Duration::hours(47) + Duration::minutes(59)),
+            "yesterday"
+        );
     }
 
     #[test]
@@ -134,7 +146,10 @@ mod tests {
 
     #[test]
     fn small_future_skew_is_just_now_but_far_future_shows_the_date() {
-        assert_eq!(relative_time(now() + Duration::minutes(4), now()), "just now");
+        assert_eq!(
+            relative_time(now() + Duration::minutes(4), now()),
+            "just now"
+        );
         assert_eq!(relative_time(now() + Duration::days(3), now()), "30 Nov");
         let next_year = now() + Duration::days(60);
         assert_eq!(relative_time(next_year, now()), "26 Jan 2027");

@@ -4,12 +4,15 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ErrorPage;
@@ -21,6 +24,9 @@ use crate::{AppState, api, article_page, assets, pages};
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
      script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
+
+/// A request taking longer than this is answered with 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The whole app: pages, API, static assets and health check.
 pub fn router(state: AppState) -> Router {
@@ -59,22 +65,26 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Turns an [`ErrorPage`] left on a response by a failed page handler into the HTML page.
-async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
     };
-    let title = page
-        .status
-        .canonical_reason()
-        .unwrap_or("Error")
-        .to_owned();
+    let title = page.status.canonical_reason().unwrap_or("Error").to_owned();
     let view = ErrorView {
         chrome: Chrome::new(&state.site, &title, None),
         status: page.status.as_u16(),

@@ -184,7 +184,10 @@ mod tests {
     fn pager_links_keep_the_query_and_skip_page_one() {
         let pager = Pager::new("/search", &[("q", "a&b c")], 2, true);
         assert_eq!(pager.newer_href.as_deref(), Some("/search?q=a%26b+c"));
-        assert_eq!(pager.older_href.as_deref(), Some("/search?q=a%26b+c&page=3"));
+        assert_eq!(
+            pager.older_href.as_deref(),
+            Some("/search?q=a%26b+c&page=3")
+        );
         let first = Pager::new("/", &[], 1, false);
         assert!(!first.is_needed());
         let second = Pager::new("/", &[], 2, false);

@@ -21,7 +21,11 @@ pub(crate) async fn find_duplicate(
     guid: Option<&str>,
     urls: &[&str],
 ) -> StorageResult<Option<ArticleId>> {
-    let urls: Vec<&str> = urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()).collect();
+    let urls: Vec<&str> = urls
+        .iter()
+        .map(|u| u.trim())
+        .filter(|u| !u.is_empty())
+        .collect();
     let by_guid = feed_id.zip(guid.filter(|g| !g.is_empty()));
     if by_guid.is_none() && urls.is_empty() {
         return Ok(None);
@@ -169,9 +173,8 @@ async fn insert_terms(
     if terms.is_empty() {
         return Ok(());
     }
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO article_terms (article_id, term, weight) ",
-    );
+    let mut query =
+        QueryBuilder::<Sqlite>::new("INSERT INTO article_terms (article_id, term, weight) ");
     query.push_values(terms, |mut row, term| {
         row.push_bind(article_id)
             .push_bind(&term.term)

@@ -194,11 +194,7 @@ impl Storage for SqliteStorage {
         search_query::search_articles(&self.pool, query, page).await
     }
 
-    async fn related_articles(
-        &self,
-        id: ArticleId,
-        limit: u32,
-    ) -> StorageResult<Vec<ArticleCard>> {
+    async fn related_articles(&self, id: ArticleId, limit: u32) -> StorageResult<Vec<ArticleCard>> {
         lists::related_articles(&self.pool, id, limit).await
     }
 }

@@ -2,8 +2,8 @@
 //! columns are text; an unknown value in one is a `Backend` error, never a panic.
 
 use tidings_core::{
-    Article, ArticleCard, BodySource, Feed, FeedStatus, Publisher, RepublishPolicy,
-    StorageError, StorageResult, Tag, TagCount,
+    Article, ArticleCard, BodySource, Feed, FeedStatus, Publisher, RepublishPolicy, StorageError,
+    StorageResult, Tag, TagCount,
 };
 
 use super::timestamps::{decode, decode_opt};
@@ -33,9 +33,7 @@ impl FeedRow {
     pub(crate) fn into_feed(self) -> StorageResult<Feed> {
         let last_status = match self.last_status.as_deref() {
             None => None,
-            Some(s) => Some(
-                FeedStatus::parse(s).ok_or_else(|| unknown("feeds.last_status", s))?,
-            ),
+            Some(s) => Some(FeedStatus::parse(s).ok_or_else(|| unknown("feeds.last_status", s))?),
         };
         Ok(Feed {
             id: self.id,

@@ -37,7 +37,10 @@ mod tests {
 
     #[test]
     fn text_order_is_time_order_and_round_trips() {
-        let early = Utc.with_ymd_and_hms(999, 1, 1, 0, 0, 0).single().expect("valid date");
+        let early = Utc
+            .with_ymd_and_hms(999, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid date");
         let late = Utc.timestamp_nanos(1_700_000_000_123_456_789);
         let later = late + chrono::Duration::nanoseconds(1);
         let encoded: Vec<String> = [early, late, later]
@@ -51,13 +54,19 @@ mod tests {
 
     #[test]
     fn out_of_range_years_are_refused_by_name() {
-        let far = Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).single().expect("valid date");
+        let far = Utc
+            .with_ymd_and_hms(10_000, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid date");
         let err = encode("published_at", far).expect_err("year 10000 refused");
         assert!(err.to_string().contains("published_at"), "{err}");
     }
 
     #[test]
     fn garbage_is_a_backend_error() {
-        assert!(matches!(decode("t", "yesterday"), Err(StorageError::Backend(_))));
+        assert!(matches!(
+            decode("t", "yesterday"),
+            Err(StorageError::Backend(_))
+        ));
     }
 }

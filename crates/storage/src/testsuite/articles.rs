@@ -39,7 +39,11 @@ pub async fn insert_and_read_back(storage: &dyn Storage) {
     let new = full_article(feed.id);
     let before = Utc::now();
     let id = insert_new(storage, new.clone()).await;
-    let article = storage.article(id).await.expect("read").expect("article exists");
+    let article = storage
+        .article(id)
+        .await
+        .expect("read")
+        .expect("article exists");
     assert_eq!(article.id, id);
     assert_eq!(article.feed_id, Some(feed.id));
     assert_eq!(article.publisher, new.publisher);
@@ -60,7 +64,11 @@ pub async fn insert_and_read_back(storage: &dyn Storage) {
     assert_eq!(article.body_source, BodySource::FeedContent);
     assert_eq!(article.policy, RepublishPolicy::Full);
     let slugs: Vec<&str> = article.tags.iter().map(|t| t.slug.as_str()).collect();
-    assert_eq!(slugs, ["zurich", "nucleartalks"], "ordered, deduplicated by slug");
+    assert_eq!(
+        slugs,
+        ["zurich", "nucleartalks"],
+        "ordered, deduplicated by slug"
+    );
     assert_eq!(article.tags[0].label, "Zürich", "the first label wins");
 
     assert_eq!(storage.article(id + 1000).await.expect("missing"), None);
@@ -69,8 +77,14 @@ pub async fn insert_and_read_back(storage: &dyn Storage) {
 
 /// The same guid in the same feed is a duplicate of the first; in another feed it is not.
 pub async fn duplicate_by_guid(storage: &dyn Storage) {
-    let feed = storage.add_feed(sample_feed("https://a.example/feed")).await.expect("feed");
-    let other = storage.add_feed(sample_feed("https://b.example/feed")).await.expect("feed");
+    let feed = storage
+        .add_feed(sample_feed("https://a.example/feed"))
+        .await
+        .expect("feed");
+    let other = storage
+        .add_feed(sample_feed("https://b.example/feed"))
+        .await
+        .expect("feed");
     let mut first = sample_article("A", "https://a.example/1", "One", None);
     first.feed_id = Some(feed.id);
     first.guid = Some("entry-1".into());
@@ -85,7 +99,10 @@ pub async fn duplicate_by_guid(storage: &dyn Storage) {
     elsewhere.feed_id = Some(other.id);
     elsewhere.url = "https://b.example/1".into();
     let outcome = storage.insert_article(elsewhere).await.expect("insert");
-    assert!(matches!(outcome, InsertOutcome::Inserted(new) if new != id), "got {outcome:?}");
+    assert!(
+        matches!(outcome, InsertOutcome::Inserted(new) if new != id),
+        "got {outcome:?}"
+    );
     assert_eq!(storage.count_articles().await.expect("count"), 2);
 }
 
@@ -97,9 +114,21 @@ pub async fn duplicate_by_url_or_canonical(storage: &dyn Storage) {
 
     let cases = [
         ("https://a.example/story?ref=rss", None, "same url"),
-        ("https://mirror.example/x", Some("https://a.example/story"), "same canonical"),
-        ("https://a.example/story", None, "url equal to the canonical"),
-        ("https://c.example/y", Some("https://a.example/story?ref=rss"), "canonical equal to url"),
+        (
+            "https://mirror.example/x",
+            Some("https://a.example/story"),
+            "same canonical",
+        ),
+        (
+            "https://a.example/story",
+            None,
+            "url equal to the canonical",
+        ),
+        (
+            "https://c.example/y",
+            Some("https://a.example/story?ref=rss"),
+            "canonical equal to url",
+        ),
     ];
     for (url, canonical, case) in cases {
         let mut copy = sample_article("B", url, "Story copy", None);
@@ -112,7 +141,10 @@ pub async fn duplicate_by_url_or_canonical(storage: &dyn Storage) {
 
 /// `find_duplicate` matches by guid within a feed or by either URL column, else `None`.
 pub async fn find_duplicate_matches(storage: &dyn Storage) {
-    let feed = storage.add_feed(sample_feed("https://a.example/feed")).await.expect("feed");
+    let feed = storage
+        .add_feed(sample_feed("https://a.example/feed"))
+        .await
+        .expect("feed");
     let mut article = sample_article("A", "https://a.example/1", "One", None);
     article.feed_id = Some(feed.id);
     article.guid = Some("g1".into());
@@ -120,13 +152,29 @@ pub async fn find_duplicate_matches(storage: &dyn Storage) {
     let id = insert_new(storage, article).await;
 
     let found = |feed_id, guid, urls: &'static [&'static str]| async move {
-        storage.find_duplicate(feed_id, guid, urls).await.expect("find duplicate")
+        storage
+            .find_duplicate(feed_id, guid, urls)
+            .await
+            .expect("find duplicate")
     };
     assert_eq!(found(Some(feed.id), Some("g1"), &[]).await, Some(id));
-    assert_eq!(found(Some(feed.id + 1), Some("g1"), &[]).await, None, "guid of another feed");
-    assert_eq!(found(None, None, &["https://a.example/one"]).await, Some(id));
-    assert_eq!(found(None, None, &["https://x.example/", "https://a.example/1"]).await, Some(id));
-    assert_eq!(found(Some(feed.id), Some("g2"), &["https://x.example/"]).await, None);
+    assert_eq!(
+        found(Some(feed.id + 1), Some("g1"), &[]).await,
+        None,
+        "guid of another feed"
+    );
+    assert_eq!(
+        found(None, None, &["https://a.example/one"]).await,
+        Some(id)
+    );
+    assert_eq!(
+        found(None, None, &["https://x.example/", "https://a.example/1"]).await,
+        Some(id)
+    );
+    assert_eq!(
+        found(Some(feed.id), Some("g2"), &["https://x.example/"]).await,
+        None
+    );
     assert_eq!(found(None, None, &[]).await, None);
 }
 
@@ -136,11 +184,22 @@ pub async fn insert_refuses_bad_input(storage: &dyn Storage) {
         .insert_article(sample_article("A", "  ", "No url", None))
         .await
         .expect_err("empty url refused");
-    assert!(matches!(err, StorageError::Invalid(ref m) if m.contains("url")), "got {err:?}");
+    assert!(
+        matches!(err, StorageError::Invalid(ref m) if m.contains("url")),
+        "got {err:?}"
+    );
     let err = storage
-        .insert_article(sample_article("!!", "https://a.example/1", "No publisher", None))
+        .insert_article(sample_article(
+            "!!",
+            "https://a.example/1",
+            "No publisher",
+            None,
+        ))
         .await
         .expect_err("publisher without letters refused");
-    assert!(matches!(err, StorageError::Invalid(ref m) if m.contains("publisher")), "got {err:?}");
+    assert!(
+        matches!(err, StorageError::Invalid(ref m) if m.contains("publisher")),
+        "got {err:?}"
+    );
     assert_eq!(storage.count_articles().await.expect("count"), 0);
 }

@@ -83,6 +83,7 @@ pub async fn export_opml(app: &App) -> anyhow::Result<String> {
             xml_url: f.url,
             title: Some(f.publisher),
             html_url: f.site_url,
+            category: None,
         })
         .collect();
     Ok(write_opml("Tidings feeds", &outlines))

@@ -14,7 +14,8 @@ use super::markup::{escape, iso_date, json_for_script};
 use super::outlets::PageLayout;
 use super::site::{DemoSite, PublishedArticle};
 
-/// Paragraph positions (0-based) after which a "[Read: …]" promo is placed.
+/// Paragraph positions (0-based) after which a "[Read: …]" promo is placed; articles of one
+/// or two paragraphs get theirs after the first.
 const PROMO_AFTER: [usize; 2] = [1, 4];
 
 /// Renders the page of `site.articles[index]`.
@@ -53,10 +54,13 @@ fn body_with_promos(article: &PublishedArticle, promos: &[&PublishedArticle]) ->
     for (i, paragraph) in paragraphs.iter().enumerate() {
         let _ = write!(html, "<p>{}</p>", escape(paragraph));
         let last = i + 1 == paragraphs.len();
-        if PROMO_AFTER.contains(&i) && !last {
-            if let Some(promo) = promos.next() {
-                html.push_str(&promo_line(layout, promo));
-            }
+        let promo_here = if paragraphs.len() <= 2 {
+            i == 0
+        } else {
+            PROMO_AFTER.contains(&i) && !last
+        };
+        if promo_here && let Some(promo) = promos.next() {
+            html.push_str(&promo_line(layout, promo));
         }
         if layout == PageLayout::DivSoup && i == 2 && !last {
             html.push_str(&ad_slot("in-article"));

@@ -1,0 +1,147 @@
+//! A failing backend yields a generic 500 page (or JSON), never the failure's details.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{DateTime, Utc};
+use tidings_core::*;
+use tidings_web::{AppState, SiteConfig, router};
+use tower::ServiceExt;
+
+/// A storage whose every call fails the way a broken database would.
+struct BrokenStorage;
+
+fn broken<T>() -> StorageResult<T> {
+    Err(StorageError::Backend(
+        "secret-table-name is corrupt".to_owned(),
+    ))
+}
+
+#[async_trait]
+impl Storage for BrokenStorage {
+    async fn add_feed(&self, _: NewFeed) -> StorageResult<Feed> {
+        broken()
+    }
+    async fn feed(&self, _: FeedId) -> StorageResult<Option<Feed>> {
+        broken()
+    }
+    async fn feed_by_url(&self, _: &str) -> StorageResult<Option<Feed>> {
+        broken()
+    }
+    async fn list_feeds(&self) -> StorageResult<Vec<Feed>> {
+        broken()
+    }
+    async fn remove_feed(&self, _: FeedId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn due_feeds(&self, _: DateTime<Utc>, _: u32) -> StorageResult<Vec<Feed>> {
+        broken()
+    }
+    async fn record_feed_fetch(&self, _: FeedId, _: FeedFetchRecord) -> StorageResult<()> {
+        broken()
+    }
+    async fn find_duplicate(
+        &self,
+        _: Option<FeedId>,
+        _: Option<&str>,
+        _: &[&str],
+    ) -> StorageResult<Option<ArticleId>> {
+        broken()
+    }
+    async fn insert_article(&self, _: NewArticle) -> StorageResult<InsertOutcome> {
+        broken()
+    }
+    async fn article(&self, _: ArticleId) -> StorageResult<Option<Article>> {
+        broken()
+    }
+    async fn count_articles(&self) -> StorageResult<i64> {
+        broken()
+    }
+    async fn latest_articles(&self, _: PageRequest) -> StorageResult<Paged<ArticleCard>> {
+        broken()
+    }
+    async fn publisher(&self, _: &str) -> StorageResult<Option<Publisher>> {
+        broken()
+    }
+    async fn publishers(&self) -> StorageResult<Vec<Publisher>> {
+        broken()
+    }
+    async fn publisher_articles(
+        &self,
+        _: &str,
+        _: PageRequest,
+    ) -> StorageResult<Paged<ArticleCard>> {
+        broken()
+    }
+    async fn tag(&self, _: &str) -> StorageResult<Option<TagCount>> {
+        broken()
+    }
+    async fn tag_articles(&self, _: &str, _: PageRequest) -> StorageResult<Paged<ArticleCard>> {
+        broken()
+    }
+    async fn trending_tags(&self, _: DateTime<Utc>, _: u32) -> StorageResult<Vec<TagCount>> {
+        broken()
+    }
+    async fn search_articles(&self, _: &str, _: PageRequest) -> StorageResult<Paged<ArticleCard>> {
+        broken()
+    }
+    async fn related_articles(&self, _: ArticleId, _: u32) -> StorageResult<Vec<ArticleCard>> {
+        broken()
+    }
+}
+
+async fn get(path: &str) -> (StatusCode, String, String) {
+    let app = router(AppState {
+        storage: Arc::new(BrokenStorage),
+        site: SiteConfig::default(),
+    });
+    let response = app
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn pages_show_a_generic_500_without_details() {
+    for path in ["/", "/article/1", "/tag/x", "/source/x", "/search?q=x"] {
+        let (status, content_type, body) = get(path).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(content_type.starts_with("text/html"), "{path}");
+        assert!(body.contains("Something went wrong"), "{path}");
+        assert!(!body.contains("secret-table-name"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_api_answers_500_as_json_without_details() {
+    let (status, content_type, body) = get("/api/v1/articles").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(content_type.starts_with("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["error"]["status"], 500);
+    assert!(!body.contains("secret-table-name"));
+}
+
+#[tokio::test]
+async fn healthz_does_not_touch_storage() {
+    let (status, _, body) = get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "ok");
+}
