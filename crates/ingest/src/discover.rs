@@ -86,7 +86,11 @@ pub fn looks_like_feed(bytes: &[u8], content_type: Option<&str>) -> bool {
     }
     match first_element_name(head) {
         Some(name) => {
-            let local = name.rsplit(':').next().unwrap_or(&name).to_ascii_lowercase();
+            let local = name
+                .rsplit(':')
+                .next()
+                .unwrap_or(&name)
+                .to_ascii_lowercase();
             matches!(local.as_str(), "rss" | "feed" | "rdf")
         }
         None => false,
@@ -152,17 +156,38 @@ mod tests {
     fn honours_base_element() {
         let html = r#"<head><base href="https://other.example/x/"><link rel=alternate type=application/atom+xml href=a.xml></head>"#;
         let base = Url::parse("https://site.example/").expect("url");
-        assert_eq!(discover_feeds(html, &base)[0].url, "https://other.example/x/a.xml");
+        assert_eq!(
+            discover_feeds(html, &base)[0].url,
+            "https://other.example/x/a.xml"
+        );
     }
 
     #[test]
     fn sniffs_feeds_and_rejects_html() {
-        assert!(looks_like_feed(b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- hi --><rss version=\"2.0\">", None));
-        assert!(looks_like_feed(b"<feed xmlns=\"http://www.w3.org/2005/Atom\">", None));
-        assert!(looks_like_feed(b"<?xml version=\"1.0\"?><rdf:RDF xmlns:rdf=\"x\">", None));
-        assert!(looks_like_feed(br#"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#, None));
-        assert!(!looks_like_feed(b"<!DOCTYPE html><html><head>", Some("application/rss+xml")));
-        assert!(!looks_like_feed(br#"{"hello": 1}"#, Some("application/json")));
+        assert!(looks_like_feed(
+            b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- hi --><rss version=\"2.0\">",
+            None
+        ));
+        assert!(looks_like_feed(
+            b"<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+            None
+        ));
+        assert!(looks_like_feed(
+            b"<?xml version=\"1.0\"?><rdf:RDF xmlns:rdf=\"x\">",
+            None
+        ));
+        assert!(looks_like_feed(
+            br#"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#,
+            None
+        ));
+        assert!(!looks_like_feed(
+            b"<!DOCTYPE html><html><head>",
+            Some("application/rss+xml")
+        ));
+        assert!(!looks_like_feed(
+            br#"{"hello": 1}"#,
+            Some("application/json")
+        ));
         assert!(!looks_like_feed(b"", None));
     }
 }

@@ -45,7 +45,10 @@ async fn conditional(headers: HeaderMap) -> Response {
             (header::ETAG, ETAG),
             (header::LAST_MODIFIED, LAST_MODIFIED),
             (header::CACHE_CONTROL, "public, max-age=300"),
-            (header::CONTENT_TYPE, "application/rss+xml; charset=ISO-8859-1"),
+            (
+                header::CONTENT_TYPE,
+                "application/rss+xml; charset=ISO-8859-1",
+            ),
         ],
         "fresh body",
     )
@@ -81,14 +84,22 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
         .route(
             "/gzip",
             get(|| async {
-                ([(header::CONTENT_ENCODING, "gzip")], gzip(b"compressed hello")).into_response()
+                (
+                    [(header::CONTENT_ENCODING, "gzip")],
+                    gzip(b"compressed hello"),
+                )
+                    .into_response()
             }),
         )
         .route(
             "/bomb",
             get(|| async {
                 // ~2 KiB on the wire, 4 MiB once inflated.
-                ([(header::CONTENT_ENCODING, "gzip")], gzip(&vec![0u8; 4 << 20])).into_response()
+                (
+                    [(header::CONTENT_ENCODING, "gzip")],
+                    gzip(&vec![0u8; 4 << 20]),
+                )
+                    .into_response()
             }),
         )
         .route("/big", get(|| async { vec![b'x'; 2 << 20] }))
@@ -151,7 +162,10 @@ async fn plain_200_reports_body_and_headers() {
     assert_eq!(&response.body[..], b"fresh body");
     assert_eq!(response.etag.as_deref(), Some(ETAG));
     assert_eq!(response.last_modified.as_deref(), Some(LAST_MODIFIED));
-    assert_eq!(response.content_type.as_deref(), Some("application/rss+xml"));
+    assert_eq!(
+        response.content_type.as_deref(),
+        Some("application/rss+xml")
+    );
     assert_eq!(response.charset.as_deref(), Some("iso-8859-1"));
     assert_eq!(response.max_age, Some(Duration::from_secs(300)));
     assert_eq!(response.final_url, target);
@@ -190,13 +204,19 @@ async fn redirects_are_followed_up_to_the_limit() {
     let (addr, _) = start_server().await;
     let fetcher = Fetcher::new(test_config()).expect("fetcher");
     let five = url(addr, "/redirect/5");
-    let response = fetcher.get(local(&five)).await.expect("5 redirects allowed");
+    let response = fetcher
+        .get(local(&five))
+        .await
+        .expect("5 redirects allowed");
     assert_eq!(&response.body[..], b"end of chain");
     assert_eq!(response.final_url, url(addr, "/redirect/0"));
 
     let six = url(addr, "/redirect/6");
     let err = fetcher.get(local(&six)).await.expect_err("6 is too many");
-    assert!(matches!(err, FetchError::TooManyRedirects { max: 5 }), "{err}");
+    assert!(
+        matches!(err, FetchError::TooManyRedirects { max: 5 }),
+        "{err}"
+    );
     assert_eq!(err.to_string(), "too many redirects (more than 5)");
 }
 
@@ -216,7 +236,10 @@ async fn decompression_bomb_and_oversized_body_are_refused() {
     for path in ["/bomb", "/big"] {
         let target = url(addr, path);
         let err = fetcher.get(local(&target)).await.expect_err("over the cap");
-        assert!(matches!(err, FetchError::BodyTooLarge { .. }), "{path}: {err}");
+        assert!(
+            matches!(err, FetchError::BodyTooLarge { .. }),
+            "{path}: {err}"
+        );
         assert_eq!(err.to_string(), "response body exceeds 1 MiB");
     }
 }
@@ -286,8 +309,15 @@ async fn private_addresses_need_allow_private() {
         matches!(&err, FetchError::NonPublicResolution { host, .. } if host == "localhost"),
         "{err}"
     );
-    assert!(err.to_string().starts_with("refused: localhost resolves to loopback address"));
-    assert_eq!(counters.hits.load(Ordering::SeqCst), 0, "nothing reached the server");
+    assert!(
+        err.to_string()
+            .starts_with("refused: localhost resolves to loopback address")
+    );
+    assert_eq!(
+        counters.hits.load(Ordering::SeqCst),
+        0,
+        "nothing reached the server"
+    );
 
     let response = fetcher.get(local(&literal)).await.expect("allowed");
     assert_eq!(&response.body[..], b"counted");
@@ -303,7 +333,10 @@ async fn private_and_metadata_literals_are_refused_without_connecting() {
             "http://169.254.169.254/latest/meta-data/",
             "refused: 169.254.169.254 is a link-local address",
         ),
-        ("http://[fd00::1]/", "refused: [fd00::1] is a private address"),
+        (
+            "http://[fd00::1]/",
+            "refused: [fd00::1] is a private address",
+        ),
         (
             "http://[::ffff:192.168.0.1]/",
             "refused: [::ffff:c0a8:1] is a private address",
@@ -324,7 +357,11 @@ async fn private_and_metadata_literals_are_refused_without_connecting() {
 #[tokio::test]
 async fn non_http_schemes_are_refused() {
     let fetcher = Fetcher::new(test_config()).expect("fetcher");
-    for target in ["ftp://example.com/feed", "file:///etc/passwd", "gopher://x/"] {
+    for target in [
+        "ftp://example.com/feed",
+        "file:///etc/passwd",
+        "gopher://x/",
+    ] {
         let target = Url::parse(target).expect("url");
         let err = fetcher
             .get(FetchRequest {

@@ -38,11 +38,31 @@ async fn disallow_rules_are_respected_and_cached() {
     let robots = RobotsCache::new();
     let at = |path: &str| Url::parse(&format!("http://{addr}{path}")).expect("url");
 
-    assert!(!robots.allowed(&fetcher, &at("/private/page"), true, "OtherBot").await);
-    assert!(robots.allowed(&fetcher, &at("/public/page"), true, "OtherBot").await);
-    assert!(!robots.allowed(&fetcher, &at("/no-tidings/x"), true, "TidingsBot").await);
-    assert!(robots.allowed(&fetcher, &at("/private/page"), true, "TidingsBot").await);
-    assert!(!robots.allowed(&fetcher, &at("/private/again"), true, "otherbot").await);
+    assert!(
+        !robots
+            .allowed(&fetcher, &at("/private/page"), true, "OtherBot")
+            .await
+    );
+    assert!(
+        robots
+            .allowed(&fetcher, &at("/public/page"), true, "OtherBot")
+            .await
+    );
+    assert!(
+        !robots
+            .allowed(&fetcher, &at("/no-tidings/x"), true, "TidingsBot")
+            .await
+    );
+    assert!(
+        robots
+            .allowed(&fetcher, &at("/private/page"), true, "TidingsBot")
+            .await
+    );
+    assert!(
+        !robots
+            .allowed(&fetcher, &at("/private/again"), true, "otherbot")
+            .await
+    );
     // One fetch per (origin, agent): OtherBot and TidingsBot.
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
 }
@@ -94,5 +114,9 @@ async fn guard_applies_to_robots_fetch_too() {
 async fn non_http_urls_are_never_allowed() {
     let fetcher = Fetcher::new(FetcherConfig::default()).expect("fetcher");
     let url = Url::parse("ftp://example.com/file").expect("url");
-    assert!(!RobotsCache::new().allowed(&fetcher, &url, true, "TidingsBot").await);
+    assert!(
+        !RobotsCache::new()
+            .allowed(&fetcher, &url, true, "TidingsBot")
+            .await
+    );
 }

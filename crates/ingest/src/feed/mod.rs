@@ -93,17 +93,41 @@ pub fn parse_feed(
         return Err(FeedError::Empty);
     };
     let feed = if first == b'{' {
-        parse_with_feed_rs(&charset::to_utf8(bytes, content_type), base)?
+        parse_json(&charset::to_utf8(bytes, content_type), base)?
     } else {
         parse_xml(bytes, content_type, base)?
     };
     Ok(convert_feed(feed, base))
 }
 
+/// JSON Feeds whose `version` is not one of the jsonfeed.org URLs feed-rs
+/// knows (e.g. a bare "1.1") are read as JSON Feed 1.1.
+fn parse_json(text: &str, base: &Url) -> Result<model::Feed, FeedError> {
+    match parse_with_feed_rs(text, base) {
+        Err(FeedError::UnsupportedJsonVersion(version)) => {
+            let mut value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| FeedError::MalformedJson(e.to_string()))?;
+            let looks_like_json_feed = value.get("items").is_some_and(serde_json::Value::is_array);
+            match value.get_mut("version") {
+                Some(v) if looks_like_json_feed => {
+                    *v = serde_json::Value::from("https://jsonfeed.org/version/1.1");
+                }
+                _ => return Err(FeedError::UnsupportedJsonVersion(version)),
+            }
+            parse_with_feed_rs(&value.to_string(), base)
+        }
+        other => other,
+    }
+}
+
 /// XML feeds are always repaired before parsing: feed-rs silently drops text
 /// containing an undefined entity or a bare `&` instead of failing, so
 /// "parse, then repair on error" would lose titles without noticing.
-fn parse_xml(bytes: &[u8], content_type: Option<&str>, base: &Url) -> Result<model::Feed, FeedError> {
+fn parse_xml(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+) -> Result<model::Feed, FeedError> {
     let text = charset::to_utf8(bytes, content_type);
     match xml_repair::repair(&text) {
         Some(repaired) => parse_with_feed_rs(&repaired, base),
@@ -149,7 +173,11 @@ fn convert_entry(entry: model::Entry, base: &Url) -> FeedEntry {
     let guid = Some(entry.id.trim().to_owned()).filter(|id| !id.is_empty());
     let url = alternate_link(&entry.links)
         .and_then(|href| absolute(href, &entry_base))
-        .or_else(|| guid.as_deref().filter(|g| looks_like_web_url(g)).map(str::to_owned));
+        .or_else(|| {
+            guid.as_deref()
+                .filter(|g| looks_like_web_url(g))
+                .map(str::to_owned)
+        });
     FeedEntry {
         guid,
         url,
@@ -159,23 +187,51 @@ fn convert_entry(entry: model::Entry, base: &Url) -> FeedEntry {
             .content
             .as_ref()
             .and_then(|c| c.body.as_deref())
+            .map(strip_xhtml_wrapper)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned),
         published: entry.published,
         updated: entry.updated,
-        authors: entry
-            .authors
-            .iter()
-            .filter_map(|p| non_empty(&p.name).or_else(|| p.email.as_deref().and_then(non_empty)))
-            .collect(),
+        authors: entry.authors.iter().filter_map(author_name).collect(),
         categories: entry
             .categories
             .iter()
-            .filter_map(|c| c.label.as_deref().and_then(non_empty).or_else(|| non_empty(&c.term)))
+            .filter_map(|c| {
+                c.label
+                    .as_deref()
+                    .and_then(non_empty)
+                    .or_else(|| non_empty(&c.term))
+            })
             .collect(),
         image: entry_image(&entry.media, &entry.links).and_then(|href| absolute(href, &entry_base)),
     }
+}
+
+/// A display name for a feed author. RSS `<author>` holds an e-mail
+/// address, often as `me@example.com (Name)`, and feed-rs then names the
+/// person "author"; `Name (me@example.com)` is common in `dc:creator`.
+fn author_name(person: &model::Person) -> Option<String> {
+    let name = person.name.trim();
+    let raw = match person.email.as_deref() {
+        Some(email) if name.is_empty() || name == "author" => email.trim(),
+        _ => name,
+    };
+    if raw.is_empty() {
+        return None;
+    }
+    if let Some((before, after)) = raw.split_once('(')
+        && let Some(inside) = after.trim_end().strip_suffix(')')
+    {
+        let (before, inside) = (before.trim(), inside.trim());
+        if before.contains('@') && !inside.is_empty() {
+            return Some(inside.to_owned());
+        }
+        if inside.contains('@') && !before.is_empty() {
+            return Some(before.to_owned());
+        }
+    }
+    Some(raw.to_owned())
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -184,7 +240,33 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 fn text_content(text: &model::Text) -> Option<String> {
-    non_empty(&text.content)
+    non_empty(strip_xhtml_wrapper(&text.content))
+}
+
+/// Atom `type="xhtml"` content comes wrapped in the mandatory
+/// `<div xmlns="http://www.w3.org/1999/xhtml">`; that wrapper is not content.
+fn strip_xhtml_wrapper(text: &str) -> &str {
+    let trimmed = text.trim();
+    let Some(rest) = trimmed.strip_prefix("<div") else {
+        return text;
+    };
+    let Some(open_end) = rest.find('>') else {
+        return text;
+    };
+    let attrs = &rest[..open_end];
+    if !attrs.contains("http://www.w3.org/1999/xhtml") || attrs.ends_with('/') {
+        return text;
+    }
+    let inner = &rest[open_end + 1..];
+    match inner.strip_suffix("</div>") {
+        Some(inner)
+            if !inner.contains("<div")
+                || inner.matches("<div").count() == inner.matches("</div>").count() =>
+        {
+            inner
+        }
+        _ => text,
+    }
 }
 
 /// The `alternate` link, or the first link that is not self/enclosure/etc.
@@ -220,7 +302,9 @@ fn entry_image<'a>(media: &'a [model::MediaObject], links: &'a [model::Link]) ->
                 c.content_type
                     .as_ref()
                     .is_some_and(|t| t.to_string().starts_with("image/"))
-                    || c.url.as_ref().is_some_and(|u| has_image_extension(u.path()))
+                    || c.url
+                        .as_ref()
+                        .is_some_and(|u| has_image_extension(u.path()))
             })
             .and_then(|c| c.url.as_ref())
             .map(Url::as_str)
@@ -230,7 +314,9 @@ fn entry_image<'a>(media: &'a [model::MediaObject], links: &'a [model::Link]) ->
             .iter()
             .find(|l| {
                 l.rel.as_deref() == Some("enclosure")
-                    && l.media_type.as_deref().is_some_and(|t| t.starts_with("image/"))
+                    && l.media_type
+                        .as_deref()
+                        .is_some_and(|t| t.starts_with("image/"))
             })
             .map(|l| l.href.as_str())
     };

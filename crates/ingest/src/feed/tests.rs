@@ -26,7 +26,10 @@ fn reads_rss2_items_and_resolves_links() {
     assert_eq!(feed.site_url.as_deref(), Some("https://news.example/"));
     let first = &feed.entries[0];
     assert_eq!(first.guid.as_deref(), Some("urn:example:1"));
-    assert_eq!(first.url.as_deref(), Some("https://news.example/2024/first"));
+    assert_eq!(
+        first.url.as_deref(),
+        Some("https://news.example/2024/first")
+    );
     assert_eq!(first.title.as_deref(), Some("First & foremost"));
     assert_eq!(first.summary_html.as_deref(), Some("<p>Summary</p>"));
     assert_eq!(
@@ -35,7 +38,10 @@ fn reads_rss2_items_and_resolves_links() {
     );
     assert_eq!(first.authors, vec!["Ann Writer"]);
     assert_eq!(first.categories, vec!["World", "Politics"]);
-    assert_eq!(first.image.as_deref(), Some("https://news.example/img/1.jpg"));
+    assert_eq!(
+        first.image.as_deref(),
+        Some("https://news.example/img/1.jpg")
+    );
     assert_eq!(feed.entries[1].guid, None, "feed-rs must not invent ids");
     assert_eq!(
         feed.entries[1].url.as_deref(),
@@ -95,18 +101,19 @@ fn windows_1252_feed_declared_utf8_or_undeclared_keeps_characters() {
         let doc = [prolog, &body[..]].concat();
         let feed = parse_feed(&doc, Some("text/xml"), &base()).expect("recovered encoding");
         assert_eq!(feed.title.as_deref(), Some("Café “News”"));
-        assert_eq!(
-            feed.entries[0].title.as_deref(),
-            Some("Naïve – résumé €")
-        );
+        assert_eq!(feed.entries[0].title.as_deref(), Some("Naïve – résumé €"));
     }
 }
 
 #[test]
 fn http_charset_is_used_for_non_utf8_bytes() {
     let doc = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\xef\xf0\xe8\xe2\xe5\xf2</title></channel></rss>";
-    let feed = parse_feed(doc, Some("application/rss+xml; charset=windows-1251"), &base())
-        .expect("cyrillic feed");
+    let feed = parse_feed(
+        doc,
+        Some("application/rss+xml; charset=windows-1251"),
+        &base(),
+    )
+    .expect("cyrillic feed");
     assert_eq!(feed.title.as_deref(), Some("привет"));
 }
 
@@ -129,8 +136,12 @@ fn accepts_rss_without_a_known_version() {
 
 #[test]
 fn broken_or_foreign_documents_give_clear_errors() {
-    let err = parse_feed(b"<rss version=\"2.0\"><channel><title>x</titl></channel>", None, &base())
-        .expect_err("mismatched tags");
+    let err = parse_feed(
+        b"<rss version=\"2.0\"><channel><title>x</titl></channel>",
+        None,
+        &base(),
+    )
+    .expect_err("mismatched tags");
     assert!(err.to_string().starts_with("malformed XML feed"), "{err}");
     let err = parse_feed(b"<html><body>hi</body></html>", None, &base()).expect_err("html");
     assert!(matches!(err, FeedError::NotAFeed), "{err}");
@@ -138,4 +149,60 @@ fn broken_or_foreign_documents_give_clear_errors() {
     assert!(matches!(err, FeedError::Empty));
     let err = parse_feed(b"{\"version\": ", None, &base()).expect_err("truncated json");
     assert!(err.to_string().starts_with("malformed JSON feed"), "{err}");
+}
+
+#[test]
+fn xhtml_wrapper_div_is_removed() {
+    let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>bold</b> title</div></title>
+<entry><id>x</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><div>inner</div><p>para</p></div></content></entry></feed>"#;
+    let feed = parse_feed(xml, None, &base()).expect("xhtml atom");
+    assert_eq!(feed.title.as_deref(), Some("A <b>bold</b> title"));
+    assert_eq!(
+        feed.entries[0].content_html.as_deref(),
+        Some("<div>inner</div><p>para</p>")
+    );
+}
+
+#[test]
+fn json_feed_with_bare_version_number_is_read() {
+    let json = br#"{"version": "1.1", "title": "Bare", "items": [{"id": "a", "title": "A"}]}"#;
+    let feed = parse_feed(json, None, &base()).expect("json feed 1.1");
+    assert_eq!(feed.title.as_deref(), Some("Bare"));
+    assert_eq!(feed.entries[0].title.as_deref(), Some("A"));
+    let err =
+        parse_feed(br#"{"version": "9", "title": "x"}"#, None, &base()).expect_err("not a feed");
+    assert!(
+        matches!(
+            err,
+            FeedError::UnsupportedJsonVersion(_) | FeedError::MalformedJson(_)
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn rss_author_email_forms_become_names() {
+    let xml = br#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+<item><title>a</title><author>ed@example.com (Example Editor)</author></item>
+<item><title>b</title><dc:creator>Jo Writer (jo@example.com)</dc:creator></item>
+<item><title>c</title><author>plain@example.com</author></item>
+</channel></rss>"#;
+    let feed = parse_feed(xml, None, &base()).expect("rss");
+    let authors: Vec<_> = feed.entries.iter().map(|e| e.authors.clone()).collect();
+    assert_eq!(
+        authors,
+        vec![
+            vec!["Example Editor".to_owned()],
+            vec!["Jo Writer".to_owned()],
+            vec!["plain@example.com".to_owned()]
+        ]
+    );
+}
+
+#[test]
+fn c1_controls_are_read_as_windows_1252() {
+    let xml =
+        "<rss version=\"2.0\"><channel><title>don\u{92}t &#146;quote&#148;</title></channel></rss>";
+    let feed = parse_feed(xml.as_bytes(), None, &base()).expect("rss");
+    assert_eq!(feed.title.as_deref(), Some("don’t ’quote”"));
 }

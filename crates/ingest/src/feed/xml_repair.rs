@@ -38,15 +38,17 @@ fn upgrade_atom03(xml: &str) -> Option<String> {
         return None;
     }
     let swapped = xml.replace(ATOM03_NS, ATOM10_NS);
-    let renamed = ATOM03_RENAMED.as_ref()?.replace_all(&swapped, |caps: &regex::Captures<'_>| {
-        let new_name = match &caps[3] {
-            "issued" => "published",
-            "modified" => "updated",
-            "tagline" => "subtitle",
-            _ => "rights",
-        };
-        format!("<{}{}{}", &caps[1], &caps[2], new_name)
-    });
+    let renamed = ATOM03_RENAMED
+        .as_ref()?
+        .replace_all(&swapped, |caps: &regex::Captures<'_>| {
+            let new_name = match &caps[3] {
+                "issued" => "published",
+                "modified" => "updated",
+                "tagline" => "subtitle",
+                _ => "rights",
+            };
+            format!("<{}{}{}", &caps[1], &caps[2], new_name)
+        });
     Some(renamed.into_owned())
 }
 
@@ -72,6 +74,10 @@ fn normalise_atom_text_types(xml: &str) -> Option<String> {
         let name = &caps[1];
         let attrs = &caps[2];
         let is_content = name.ends_with("content");
+        // Out-of-line content must keep its MIME type.
+        if is_content && attrs.contains("src") {
+            return caps[0].to_owned();
+        }
         let mut new_attrs = mode_re.replace_all(attrs, "").into_owned();
         if let Some(ty) = type_re.captures(&new_attrs) {
             let value = ty[1].trim().to_ascii_lowercase();
@@ -101,6 +107,19 @@ fn is_forbidden_xml_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
+/// C1 control characters (U+0080–U+009F) in feeds are almost always
+/// windows-1252 punctuation decoded as Latin-1 or written as `&#146;`;
+/// they are read as the windows-1252 characters, as browsers do.
+fn windows_1252_c1(code: u32) -> Option<char> {
+    let byte = u8::try_from(code)
+        .ok()
+        .filter(|b| (0x80..=0x9f).contains(b))?;
+    let bytes = [byte];
+    let (decoded, _, had_errors) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    let c = decoded.chars().next()?;
+    (!had_errors && u32::from(c) != code).then_some(c)
+}
+
 fn fix_text(xml: &str) -> String {
     let mut out = String::with_capacity(xml.len() + 64);
     let mut rest = xml;
@@ -126,7 +145,9 @@ fn fix_text(xml: &str) -> String {
             rest = &rest[consumed..];
             continue;
         }
-        if !is_forbidden_xml_char(c) {
+        if let Some(mapped) = windows_1252_c1(c as u32) {
+            out.push(mapped);
+        } else if !is_forbidden_xml_char(c) {
             out.push(c);
         }
         rest = chars.as_str();
@@ -155,6 +176,7 @@ fn fix_reference(text: &str) -> (String, usize) {
             Some(hex) => u32::from_str_radix(hex, 16).ok(),
             None => number.parse::<u32>().ok(),
         };
+        let code = code.map(|c| windows_1252_c1(c).map_or(c, u32::from));
         return match code.and_then(char::from_u32) {
             Some(c) if !is_forbidden_xml_char(c) => (format!("&#{};", c as u32), consumed),
             Some(_) => (String::new(), consumed),

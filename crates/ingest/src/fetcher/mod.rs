@@ -307,7 +307,9 @@ impl Fetcher {
             }
             slots
                 .entry(host.to_owned())
-                .or_insert_with(|| Arc::new(Semaphore::new(self.shared.config.per_host_concurrency)))
+                .or_insert_with(|| {
+                    Arc::new(Semaphore::new(self.shared.config.per_host_concurrency))
+                })
                 .clone()
         };
         semaphore.acquire_owned().await.ok()

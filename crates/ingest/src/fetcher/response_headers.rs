@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn reads_max_age_among_directives() {
-        let h = headers(&[(header::CACHE_CONTROL, "public, max-age=600, must-revalidate")]);
+        let h = headers(&[(
+            header::CACHE_CONTROL,
+            "public, max-age=600, must-revalidate",
+        )]);
         assert_eq!(max_age(&h), Some(Duration::from_secs(600)));
     }
 
