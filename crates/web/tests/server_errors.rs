@@ -22,6 +22,15 @@ fn broken<T>() -> StorageResult<T> {
 }
 
 #[async_trait]
+impl StoryStore for BrokenStorage {}
+
+#[async_trait]
+impl AccountStore for BrokenStorage {}
+
+#[async_trait]
+impl AiStore for BrokenStorage {}
+
+#[async_trait]
 impl Storage for BrokenStorage {
     async fn add_feed(&self, _: NewFeed) -> StorageResult<Feed> {
         broken()

@@ -1,12 +1,15 @@
 //! The SQLite backend: opening the database (pragmas, migrations) and the [`Storage`]
 //! implementation, which delegates to one module per concern.
 
+mod accounts;
+mod ai_cache;
 mod articles;
 mod db_errors;
 mod feeds;
 mod lists;
 mod rows;
 mod search_query;
+mod stories;
 mod timestamps;
 
 #[cfg(test)]
