@@ -152,7 +152,19 @@ def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
         cut = text[: limit + 1]
         text = cut[: cut.rfind(" ")] if " " in cut else cut[:limit]
         text = text.rstrip(" ,;:-–—")
+        words = text.split(" ")
+        while len(words) > 4 and words[-1].lower().strip(",;:") in DANGLING_WORDS:
+            words.pop()
+        text = " ".join(words).rstrip(" ,;:-–—")
     return text.rstrip(".").strip()
+
+
+# Words a cut headline must not end on: "... a merchant vessel flying an" reads as broken.
+DANGLING_WORDS = {
+    "a", "an", "and", "as", "at", "been", "but", "by", "for", "from", "had", "has", "have",
+    "her", "his", "in", "into", "is", "its", "of", "on", "or", "since", "so", "that", "the",
+    "their", "to", "was", "we", "were", "which", "who", "with",
+}
 
 
 def headline_from_sentence(sentence: str) -> str:

@@ -1,16 +1,23 @@
 //! Tidings' shared vocabulary: ids, the domain types that flow from feed to page, and the
 //! [`Storage`] interface every backend implements. No I/O lives here.
 
+mod account_types;
 mod accounts;
 mod ai_cache;
+mod raw_pages;
 mod storage;
 mod stories;
 mod tag;
 mod types;
 
+pub use account_types::*;
 pub use accounts::AccountStore;
-pub use ai_cache::AiStore;
+pub use ai_cache::{AiCacheKey, AiStore};
+pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};
-pub use stories::StoryStore;
+pub use stories::{
+    ArticleLinks, CopyRef, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,
+    StorySummary,
+};
 pub use tag::{publisher_slug, tag_slug};
 pub use types::*;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::types::*;
-use crate::{AccountStore, AiStore, StoryStore};
+use crate::{AccountStore, AiStore, RawPageStore, StoryStore};
 
 /// What can go wrong in storage, in terms callers can act on.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +26,7 @@ pub type StorageResult<T> = Result<T, StorageError>;
 /// Everything Tidings stores. Implementations are cheap to share (`Arc<dyn Storage>`).
 /// Each capability beyond feeds and articles has its own trait in its own module.
 #[async_trait]
-pub trait Storage: StoryStore + AccountStore + AiStore + Send + Sync + 'static {
+pub trait Storage: StoryStore + AccountStore + AiStore + RawPageStore + Send + Sync + 'static {
     // ---- feeds ----
     /// Adds a feed; `Conflict` when its URL is there already. Due for fetching at once.
     async fn add_feed(&self, feed: NewFeed) -> StorageResult<Feed>;

@@ -204,7 +204,9 @@ pub enum Strictness {
 }
 
 /// Picks the article body.
-pub fn select(dom: &Dom, strictness: Strictness) -> Selection {
+/// `byline` is the author already read from the page's metadata: a block naming only them is
+/// dropped from the body.
+pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Selection {
     let removed = mark_furniture(dom, strictness);
     let a = Analysis::compute(dom, &removed);
     let n = dom.nodes.len();
@@ -253,7 +255,7 @@ pub fn select(dom: &Dom, strictness: Strictness) -> Selection {
 
     let body = dom.find_tag("body").unwrap_or(0);
     let Some(&(mut top, top_score)) = ranked.first() else {
-        let skip = clean_inside(dom, &a, &[body], &score);
+        let skip = clean_inside(dom, &a, &[body], &score, byline);
         return Selection {
             roots: vec![body],
             skip,
@@ -297,11 +299,38 @@ pub fn select(dom: &Dom, strictness: Strictness) -> Selection {
         }
         top = parent;
     }
+    top = widen_to_split_body(dom, &a, top);
 
     let roots = with_siblings(dom, &a, &score, top);
-    let skip = clean_inside(dom, &a, &roots, &score);
+    let skip = clean_inside(dom, &a, &roots, &score, byline);
     Selection { roots, skip }
 }
+
+/// Climbs from `top` while an ancestor holds much more prose in paragraphs, with few links: a
+/// body split over several sibling blocks (page-builder sections, accordions) is one article.
+fn widen_to_split_body(dom: &Dom, a: &Analysis, mut top: NodeId) -> NodeId {
+    let plain = |n: NodeId| a.text_len[n].saturating_sub(a.link_len[n]) as f32;
+    let mut candidate = top;
+    for _ in 0..WIDEN_LEVELS {
+        let Some(parent) = dom.nodes[candidate].parent else {
+            break;
+        };
+        if matches!(dom.nodes[parent].tag(), "body" | "html" | "") {
+            break;
+        }
+        candidate = parent;
+        if a.link_density(candidate) < 0.2
+            && plain(candidate) > 1.5 * plain(top)
+            && a.paragraphs[candidate] >= a.paragraphs[top] + 3
+        {
+            top = candidate;
+        }
+    }
+    top
+}
+
+/// How many levels above the best candidate [`widen_to_split_body`] looks.
+const WIDEN_LEVELS: usize = 4;
 
 fn with_siblings(dom: &Dom, a: &Analysis, score: &[Option<f32>], top: NodeId) -> Vec<NodeId> {
     let Some(parent) = dom.nodes[top].parent else {
@@ -370,15 +399,25 @@ pub fn node_text(dom: &Dom, id: NodeId, limit: usize) -> String {
 }
 
 /// Marks elements inside the chosen body that are not article text.
-fn clean_inside(dom: &Dom, a: &Analysis, roots: &[NodeId], score: &[Option<f32>]) -> Vec<bool> {
+fn clean_inside(
+    dom: &Dom,
+    a: &Analysis,
+    roots: &[NodeId],
+    score: &[Option<f32>],
+    byline: Option<&str>,
+) -> Vec<bool> {
     let n = dom.nodes.len();
     let mut skip = a.dead.clone();
+    let plain = |id: NodeId| a.text_len[id].saturating_sub(a.link_len[id]);
+    let body_plain: u32 = roots.iter().map(|&r| plain(r)).sum();
     let mut stack: Vec<NodeId> = roots.to_vec();
     while let Some(id) = stack.pop() {
         if skip[id] {
             continue;
         }
-        if !roots.contains(&id) && should_drop(dom, a, id, score) {
+        // A container holding most of the body's prose is the article, whatever its class.
+        let holds_most = plain(id) as f32 > 0.5 * body_plain as f32;
+        if !roots.contains(&id) && !holds_most && should_drop(dom, a, id, score, byline) {
             skip[id] = true;
             continue;
         }
@@ -388,7 +427,39 @@ fn clean_inside(dom: &Dom, a: &Analysis, roots: &[NodeId], score: &[Option<f32>]
     skip
 }
 
-fn should_drop(dom: &Dom, a: &Analysis, id: NodeId, score: &[Option<f32>]) -> bool {
+/// Whether `id` is one of a run of siblings sharing its class that together hold most of their
+/// parent's prose: a body split into repeated blocks ("widget", "module") whose class names
+/// would otherwise mark them as furniture.
+fn in_prose_run(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
+    let node = &dom.nodes[id];
+    let Some(parent) = node.parent else {
+        return false;
+    };
+    let plain = |n: NodeId| a.text_len[n].saturating_sub(a.link_len[n]);
+    let Some(key) = node.attr("class").and_then(|c| c.split_whitespace().next()) else {
+        return false;
+    };
+    let mut run_plain = 0u32;
+    let mut run_len = 0usize;
+    for &sibling in &dom.nodes[parent].children {
+        let sibling_key = dom.nodes[sibling]
+            .attr("class")
+            .and_then(|c| c.split_whitespace().next());
+        if !a.dead[sibling] && sibling_key == Some(key) {
+            run_plain += plain(sibling);
+            run_len += 1;
+        }
+    }
+    run_len >= 3 && run_plain as f32 > 0.6 * plain(parent) as f32 && a.link_density(parent) < 0.3
+}
+
+fn should_drop(
+    dom: &Dom,
+    a: &Analysis,
+    id: NodeId,
+    score: &[Option<f32>],
+    byline: Option<&str>,
+) -> bool {
     let node = &dom.nodes[id];
     let tag = node.tag();
     if tag.is_empty() {
@@ -414,10 +485,16 @@ fn should_drop(dom: &Dom, a: &Analysis, id: NodeId, score: &[Option<f32>]) -> bo
             | "a"
             | "section"
             | "blockquote"
+            | "address"
+            | "time"
+            | "small"
     );
-    if is_textual && len > 0 && len < 160 {
-        let text = node_text(dom, id, 400);
-        if junk::is_promo_line(&text) {
+    if is_textual && len > 0 && len < 300 {
+        let text = node_text(dom, id, 1200);
+        if (len < 160 && junk::is_promo_line(&text))
+            || junk::is_byline_or_dateline(&text, byline)
+            || junk::is_legal_or_tags(&text)
+        {
             return true;
         }
     }
@@ -439,7 +516,7 @@ fn should_drop(dom: &Dom, a: &Analysis, id: NodeId, score: &[Option<f32>]) -> bo
     }
     let weight = junk::class_weight(node);
     let own_score = score[id].unwrap_or(0.0);
-    if weight + own_score < 0.0 && tag != "figure" {
+    if weight + own_score < 0.0 && tag != "figure" && !in_prose_run(dom, a, id) {
         return true;
     }
     if a.commas[id] >= 10 {

@@ -44,6 +44,20 @@ static PROMO_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Bylines and datelines: "By Jane Doe", "Posted … by …", "Updated 3 May 2024", a bare date.
+static BYLINE_OR_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"^(?:by|posted by|written by|words by|story by|reporting by|text by)\s+\p{Lu}|^(?:posted|published|updated|last updated|first published|modified|last modified)\b[^.!?]{0,100}\d|^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}\b[^.!?]{0,40}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b[^.!?a-z]{0,30}$",
+    )
+});
+
+/// Copyright notices and tag lists at the end of a body.
+static LEGAL_OR_TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"©|&copy;|\ball rights reserved\b|^copyright\b|\bsubject to copyright\b|^(?:tags|tagged|tagged with|filed under|topics|categories|more on)\s*:",
+    )
+});
+
 fn build(pattern: &str) -> Regex {
     // The patterns are constants; a failure here is a programming error caught by every test.
     #[allow(clippy::expect_used)]
@@ -179,6 +193,50 @@ pub fn is_promo_line(text: &str) -> bool {
     PROMO_LINE.is_match(lower)
 }
 
+/// Whether a short block is a byline or dateline (or names the page's known author followed by
+/// nothing but separators and a date) rather than article text.
+pub fn is_byline_or_dateline(text: &str, byline: Option<&str>) -> bool {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() || text.chars().count() > 160 {
+        return false;
+    }
+    let case_sensitive = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let lower = case_sensitive.to_lowercase();
+    // "By" needs the capital of a name after it; the rest of the pattern is case-insensitive.
+    let by_name = lower.starts_with("by ")
+        || lower.starts_with("posted by ")
+        || lower.starts_with("written by ");
+    if by_name {
+        let name_start = case_sensitive
+            .split_whitespace()
+            .find(|w| !matches!(w.to_lowercase().as_str(), "by" | "posted" | "written"));
+        let looks_like_name = name_start
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase);
+        return looks_like_name && !case_sensitive.trim_end().ends_with('.');
+    }
+    if BYLINE_OR_DATELINE.is_match(&lower) {
+        return true;
+    }
+    byline.is_some_and(|name| {
+        let name = name.trim().to_lowercase();
+        !name.is_empty()
+            && lower.starts_with(&name)
+            && lower[name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+            && lower.len() < name.len() + 60
+            && !lower.contains(". ")
+    })
+}
+
+/// Whether a short block is a copyright notice or a tag list.
+pub fn is_legal_or_tags(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    lower.chars().count() < 300 && LEGAL_OR_TAGS.is_match(&lower)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +253,39 @@ mod tests {
             "Readers have long asked whether the bridge would hold."
         ));
         assert!(!is_promo_line("More than 300 people attended the meeting."));
+    }
+
+    #[test]
+    fn bylines_and_datelines_are_recognised() {
+        for line in [
+            "By Justine Coleman - 11/18/19 11:04 PM EST",
+            "Posted November 26, 2026 at 9:05 PM UTC by Abigail Norcross ·",
+            "Updated at 1:23 p.m.",
+            "Updated 3 May 2024, 10:00",
+            "November 26, 2026",
+            "Tue, Nov 26, 2026 9:05 PM",
+            "2026-11-26 21:05",
+        ] {
+            assert!(is_byline_or_dateline(line, None), "{line}");
+        }
+        assert!(is_byline_or_dateline(
+            "Abigail Norcross, The Ledger",
+            Some("Abigail Norcross")
+        ));
+        for line in [
+            "By the time the firefighters arrived, the roof had collapsed.",
+            "by far the largest donation the museum has received",
+            "Updated figures show that unemployment fell.",
+            "Abigail Norcross said the council would vote on Tuesday. The vote is close.",
+        ] {
+            assert!(!is_byline_or_dateline(line, Some("Abigail Norcross")), "{line}");
+        }
+    }
+
+    #[test]
+    fn legal_lines_and_tag_lists_are_recognised() {
+        assert!(is_legal_or_tags("© 2019 The New Arab. All rights reserved."));
+        assert!(is_legal_or_tags("Filed under: politics, courts"));
+        assert!(!is_legal_or_tags("The court ruled on the copyright claim on Monday."));
     }
 }

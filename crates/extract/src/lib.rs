@@ -83,6 +83,15 @@ pub fn extract(
         html.truncate(cut);
     }
     let page = dom::Dom::parse(&html);
+    if std::env::var("XDBG").is_ok() {
+        eprintln!("nodes={} body={:?}", page.nodes.len(), page.find_tag("body"));
+        let sel = content::select(&page, content::Strictness::Strict, None);
+        for r in &sel.roots { eprintln!("root {} {} {:?} text={}", r, page.nodes[*r].tag(), page.nodes[*r].attr("class"), content::node_text(&page,*r,200)); }
+        let mut st = sel.roots.iter().map(|&r| (r,0)).collect::<Vec<_>>();
+        while let Some((id,d)) = st.pop() { let n=&page.nodes[id]; if n.tag().is_empty() {continue;} let t=content::node_text(&page,id,100000); let l=t.split_whitespace().count(); if l<5 {continue;}
+          eprintln!("{}{} {} {:?} words={} skip={} {:.60}", "  ".repeat(d), id, n.tag(), n.attr("class").map(|c| &c[..c.len().min(60)]), l, sel.skip[id], t.split_whitespace().collect::<Vec<_>>().join(" "));
+          if d<8 && !sel.skip[id] { for &c in n.children.iter().rev() { st.push((c,d+1)); } } }
+    }
     let base = page
         .head
         .base_href
@@ -94,7 +103,7 @@ pub fn extract(
         .or_else(|| opts.url.clone());
     let meta = metadata::read(&page, opts.url.as_ref());
     let read_body = |strictness| {
-        let selection = content::select(&page, strictness);
+        let selection = content::select(&page, strictness, meta.byline.as_deref());
         render::render(&page, &selection.roots, &selection.skip, base.as_ref())
     };
     let mut body = read_body(content::Strictness::Strict);

@@ -27,6 +27,8 @@ pub struct PageMetadata {
 #[derive(Debug, Default)]
 struct LinkedData {
     headline: Option<String>,
+    /// The article's `name`, when it differs from `headline` the one the `<title>` repeats wins.
+    name: Option<String>,
     authors: Vec<String>,
     published: Option<String>,
     publisher: Option<String>,
@@ -80,12 +82,23 @@ fn is_article(map: &serde_json::Map<String, Value>) -> bool {
     types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str()))
 }
 
+/// The JSON inside a JSON-LD script, without a CDATA wrapper, comment markers or a final `;`.
+fn json_of_script(block: &str) -> &str {
+    let mut text = block.trim();
+    for prefix in ["//<![CDATA[", "/*<![CDATA[*/", "<![CDATA[", "<!--"] {
+        text = text.strip_prefix(prefix).unwrap_or(text).trim();
+    }
+    for suffix in ["//]]>", "/*]]>*/", "]]>", "-->"] {
+        text = text.strip_suffix(suffix).unwrap_or(text).trim();
+    }
+    text.trim_end_matches(';').trim()
+}
+
 impl LinkedData {
     fn read(blocks: &[String]) -> LinkedData {
         let mut data = LinkedData::default();
         for block in blocks {
-            let Ok(value) = serde_json::from_str::<Value>(block.trim().trim_end_matches(';'))
-            else {
+            let Ok(value) = serde_json::from_str::<Value>(json_of_script(block)) else {
                 continue;
             };
             let mut stack = vec![&value];
@@ -121,10 +134,8 @@ impl LinkedData {
             .and_then(Value::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("webpage"));
         if self.headline.is_none() && !is_webpage {
-            self.headline = map
-                .get("headline")
-                .or_else(|| map.get("name"))
-                .and_then(string_of);
+            self.headline = map.get("headline").and_then(string_of);
+            self.name = map.get("name").and_then(string_of);
         }
         if self.authors.is_empty() {
             let author = map.get("author").or_else(|| map.get("creator"));
@@ -168,6 +179,26 @@ impl LinkedData {
         }
         if self.url.is_none() {
             self.url = map.get("url").and_then(string_of);
+        }
+    }
+}
+
+impl LinkedData {
+    /// `headline` or `name`: when both are given and differ, the one the `<title>` contains.
+    fn title(&self, page_title: Option<&str>) -> Option<String> {
+        match (&self.headline, &self.name) {
+            (Some(headline), Some(name)) if headline != name => {
+                let page_title = page_title.unwrap_or("").to_lowercase();
+                if page_title.contains(&name.to_lowercase())
+                    && !page_title.contains(&headline.to_lowercase())
+                {
+                    Some(name.clone())
+                } else {
+                    Some(headline.clone())
+                }
+            }
+            (Some(headline), _) => Some(headline.clone()),
+            (None, name) => name.clone(),
         }
     }
 }
@@ -220,14 +251,28 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     None
 }
 
+/// Words that introduce an author's name in several languages.
+const BY_WORDS: &[&str] = &["by", "par", "por", "door", "av", "af"];
+
 fn clean_byline(raw: &str) -> Option<String> {
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = text.to_lowercase();
-    let text = if lower.starts_with("by ") {
-        text.get(3..).unwrap_or("").trim().to_string()
-    } else {
-        text
-    };
+    let mut text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((first, rest)) = text.split_once(' ')
+        && BY_WORDS.contains(&first.to_lowercase().trim_end_matches(':'))
+        && rest.chars().next().is_some_and(char::is_uppercase)
+    {
+        text = rest.to_string();
+    }
+    // "Jane Doe - Apr 16, 2015 8:02 pm": a date or time after a separator is not the name.
+    for separator in [" - ", " – ", " — ", " | ", " · ", " • "] {
+        if let Some((name, tail)) = text.split_once(separator)
+            && tail.chars().any(|c| c.is_ascii_digit())
+        {
+            text = name.to_string();
+        }
+    }
+    let text = text
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '–' | '-' | '|' | '·' | ',' | ':'))
+        .to_string();
     if text.is_empty() || text.chars().count() > 100 || text.starts_with("http") {
         None
     } else {
@@ -327,20 +372,32 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
             .collect::<Vec<_>>()
             .join(" ")
     });
-    let title = head
-        .meta(&[
-            "og:title",
-            "twitter:title",
-            "parsely-title",
-            "dc.title",
-            "sailthru.title",
-        ])
-        .map(str::to_string)
-        .or(ld.headline.clone())
-        .or_else(|| head.title.clone())
-        .or_else(|| h1.clone().filter(|h| !h.is_empty()))
-        .map(|t| clean_title(&t, site_name.as_deref()))
+    let declared_title = ld
+        .title(head.title.as_deref())
+        .or_else(|| {
+            head.meta(&[
+                "dc:title",
+                "dcterm:title",
+                "dcterms:title",
+                "dc.title",
+                "og:title",
+                "twitter:title",
+                "parsely-title",
+                "sailthru.title",
+            ])
+            .map(str::to_string)
+        })
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|t| !t.is_empty());
+    // A declared title is the publisher's own; only the `<title>` element carries the site name
+    // often enough to be cut.
+    let title = declared_title.or_else(|| {
+        head.title
+            .clone()
+            .or_else(|| h1.clone().filter(|h| !h.is_empty()))
+            .map(|t| clean_title(&t, site_name.as_deref()))
+            .filter(|t| !t.is_empty())
+    });
 
     let byline = if ld.authors.is_empty() {
         None
@@ -349,6 +406,10 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
     }
     .or_else(|| {
         head.meta(&[
+            "dc:creator",
+            "dcterm:creator",
+            "dcterms:creator",
+            "dc.creator",
             "author",
             "article:author",
             "parsely-author",
@@ -368,9 +429,9 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
         .or_else(|| {
             head.meta(&[
                 "article:published_time",
+                "parsely-pub-date",
                 "og:article:published_time",
                 "datepublished",
-                "parsely-pub-date",
                 "sailthru.date",
                 "dc.date",
                 "dc.date.issued",
@@ -405,8 +466,7 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
             head.meta(&["content-language", "og:locale", "language", "dc.language"])
                 .map(str::to_string)
         })
-        .map(|lang| lang.replace('_', "-"))
-        .filter(|lang| !lang.is_empty());
+        .and_then(|lang| primary_language(&lang));
 
     let canonical_url = head
         .canonical
@@ -428,6 +488,13 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
     }
 }
 
+/// The primary subtag of a language tag, lower-cased: "en-US" and "en_us" give "en".
+fn primary_language(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (primary.len() >= 2 && primary.len() <= 8 && primary.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(primary)
+}
+
 /// Language detected from text, as an ISO 639-1 code where one exists.
 pub fn detect_language(text: &str) -> Option<String> {
     let sample: String = text.chars().take(3000).collect();
@@ -437,14 +504,15 @@ pub fn detect_language(text: &str) -> Option<String> {
 
 fn byline_from_page(dom: &Dom) -> Option<String> {
     dom.nodes.iter().enumerate().find_map(|(id, node)| {
+        let names = |attr: &str| node.attr(attr).map(str::to_ascii_lowercase);
         let is_author = node.attr("rel") == Some("author")
-            || node.attr("itemprop") == Some("author")
-            || node.attr("class").is_some_and(|c| {
-                c.to_ascii_lowercase()
-                    .split_whitespace()
-                    .any(|c| c == "byline" || c == "author" || c == "byline-name")
+            || names("itemprop").is_some_and(|p| p.contains("author"))
+            || [names("class"), names("id")].into_iter().flatten().any(|c| {
+                ["byline", "author", "writtenby", "p-author"]
+                    .iter()
+                    .any(|word| c.contains(word))
             });
-        if !is_author {
+        if !is_author || node_text(dom, id, 300).trim().len() > 100 {
             return None;
         }
         clean_byline(&node_text(dom, id, 300))

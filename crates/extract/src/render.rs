@@ -100,6 +100,8 @@ struct Writer<'a> {
     html: String,
     synthetic_p: bool,
     in_pre: bool,
+    /// Inside a figure caption: written to the HTML, left out of the plain text.
+    in_caption: bool,
 }
 
 /// Renders `roots` (skipping nodes flagged in `skip`).
@@ -113,6 +115,7 @@ pub fn render(dom: &Dom, roots: &[NodeId], skip: &[bool], base: Option<&Url>) ->
         html: String::new(),
         synthetic_p: false,
         in_pre: false,
+        in_caption: false,
     };
     for &root in roots {
         writer.node(root, false);
@@ -175,7 +178,9 @@ impl Writer<'_> {
                     return;
                 }
                 self.ensure_inline_context(inline_ok);
-                self.line.push_str(text);
+                if !self.in_caption {
+                    self.line.push_str(text);
+                }
                 if self.in_pre {
                     escape_into(&mut self.html, text);
                 } else {
@@ -244,6 +249,10 @@ impl Writer<'_> {
         if tag == "pre" {
             self.in_pre = true;
         }
+        let was_caption = self.in_caption;
+        if is_caption(node) {
+            self.in_caption = true;
+        }
         for &child in &node.children {
             self.node(child, child_inline || (self.synthetic_p && !block));
             if matches!(tag, "tr") {
@@ -251,6 +260,7 @@ impl Writer<'_> {
             }
         }
         self.in_pre = was_pre;
+        self.in_caption = was_caption;
         if block {
             self.block_break();
         }
@@ -288,6 +298,17 @@ impl Writer<'_> {
         }
         self.html.push('>');
     }
+}
+
+/// Figure captions and caption-classed blocks (photo credits and descriptions).
+fn is_caption(node: &crate::dom::Node) -> bool {
+    node.tag() == "figcaption"
+        || node.attr("class").is_some_and(|class| {
+            class
+                .as_bytes()
+                .windows(7)
+                .any(|w| w.eq_ignore_ascii_case(b"caption"))
+        })
 }
 
 /// Resolves `href` against `base`, keeping only http(s) and mailto links.

@@ -73,7 +73,6 @@ fn article_blocks_are_kept() {
         "Buses return to the bridge from Monday",
         "Cyclists get a separate lane",
         "safer than ever before",
-        "The rebuilt deck seen from the east bank",
         "Traffic is expected to return to normal levels",
     ] {
         assert!(
@@ -89,6 +88,14 @@ fn article_blocks_are_kept() {
     assert!(article.html.contains("<li>"), "{}", article.html);
     assert!(article.html.contains("<blockquote>"), "{}", article.html);
     assert!(article.html.contains("<figcaption>"), "{}", article.html);
+    assert!(
+        article.html.contains("The rebuilt deck seen from the east bank"),
+        "the caption stays in the HTML body"
+    );
+    assert!(
+        !article.text.contains("The rebuilt deck seen from the east bank"),
+        "captions are left out of the plain text"
+    );
 }
 
 #[test]

@@ -31,7 +31,10 @@ impl App {
     }
 
     pub fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<App> {
-        let pipeline = Arc::new(Pipeline::new(Arc::clone(&storage), config.ingest.clone())?);
+        let site_rules = crate::site_rules::SiteRules::compile(&config.extract.site_rules)?;
+        let pipeline = Arc::new(
+            Pipeline::new(Arc::clone(&storage), config.ingest.clone())?.with_site_rules(site_rules),
+        );
         Ok(App {
             config,
             storage,
@@ -51,6 +54,10 @@ impl App {
                 title: self.config.server.site_title.clone(),
                 base_url,
             },
+            accounts: self
+                .config
+                .accounts
+                .settings(&self.config.comments, &self.config.server.base_url),
         }))
     }
 
@@ -64,7 +71,11 @@ impl App {
             .then(|| tokio::spawn(run_scheduler(Arc::clone(&self.pipeline), stopped.clone())));
         let router = self.router()?;
         let mut web_stopped = stopped.clone();
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
             let _ = web_stopped.wait_for(|s| *s).await;
         });
         let stop = Arc::new(stop);

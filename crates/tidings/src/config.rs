@@ -18,6 +18,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub server: ServerConfig,
     pub ingest: IngestConfig,
+    pub accounts: crate::reader_config::AccountsConfig,
+    pub comments: crate::reader_config::CommentsConfig,
+    pub extract: ExtractConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -53,6 +56,17 @@ pub struct IngestConfig {
     pub respect_robots: bool,
     /// Republishing policy for feeds added by hand: "full" or "excerpt".
     pub default_policy: RepublishPolicy,
+    /// Days the fetched page of each article is kept (compressed) for `tidings reextract`;
+    /// 0 keeps none.
+    pub raw_page_retention_days: u32,
+}
+
+/// Article extraction settings: per-site rules for the odd site the general algorithm gets
+/// wrong (none are needed by default).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractConfig {
+    pub site_rules: Vec<crate::site_rules::SiteRule>,
 }
 
 impl Default for Config {
@@ -61,6 +75,9 @@ impl Default for Config {
             data_dir: PathBuf::from("tidings-data"),
             server: ServerConfig::default(),
             ingest: IngestConfig::default(),
+            accounts: Default::default(),
+            comments: Default::default(),
+            extract: ExtractConfig::default(),
         }
     }
 }
@@ -92,6 +109,7 @@ impl Default for IngestConfig {
                 .to_string(),
             respect_robots: true,
             default_policy: RepublishPolicy::Excerpt,
+            raw_page_retention_days: 30,
         }
     }
 }
@@ -119,9 +137,11 @@ impl Config {
         }
         let config: Config = figment
             .merge(
+                // Settings are `TIDINGS_DATA_DIR` and `TIDINGS_<SECTION>__<KEY>`; other
+                // `TIDINGS_` variables (TIDINGS_LOG, TIDINGS_CONFIG, …) are not settings.
                 Env::prefixed("TIDINGS_")
-                    .split("__")
-                    .ignore(&["database_url"]),
+                    .filter(|key| key.as_str() == "data_dir" || key.as_str().contains("__"))
+                    .split("__"),
             )
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
@@ -168,6 +188,9 @@ impl Config {
                 anyhow::bail!("configuration: {message}");
             }
         }
+        crate::site_rules::SiteRules::compile(&self.extract.site_rules)
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        self.accounts.validate(&self.comments)?;
         if !self.server.base_url.is_empty() {
             url::Url::parse(&self.server.base_url)
                 .map_err(|e| anyhow::anyhow!("configuration: server.base_url is not a URL: {e}"))?;

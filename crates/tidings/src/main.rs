@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tidings::app::App;
-use tidings::commands::{extract, feeds, opml};
+use tidings::commands::{extract, feeds, opml, reextract};
 use tidings::config::{Config, EXAMPLE_CONFIG};
 use tidings_core::RepublishPolicy;
 use tokio::net::TcpListener;
@@ -62,8 +62,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run extraction again on the kept raw pages and update the articles.
+    Reextract {
+        /// Only this publisher's articles (its slug or name).
+        #[arg(long)]
+        source: Option<String>,
+        /// Only pages fetched since this time (RFC 3339, or a YYYY-MM-DD date in UTC).
+        #[arg(long, value_parser = reextract::parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Print a commented configuration file.
     ExampleConfig,
+    /// Manage reader accounts: create, reset-password, ban, unban, token.
+    #[command(subcommand)]
+    User(tidings::commands::users::UserCommand),
 }
 
 #[derive(Subcommand)]
@@ -133,8 +145,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config.data_dir = data;
     }
     match cli.command {
+        Command::User(command) => {
+            let app = App::open(config).await?;
+            tidings::commands::users::run_user_command(&app, command).await?;
+        }
         Command::ExampleConfig => {
             print!("{EXAMPLE_CONFIG}");
+        }
+        Command::Reextract { source, since } => {
+            let app = App::open(config).await?;
+            let options = reextract::ReextractOptions {
+                source,
+                since,
+                progress: true,
+            };
+            let report =
+                reextract::reextract(&app.storage, app.pipeline.site_rules(), &options).await?;
+            println!(
+                "Re-extracted {} of {} kept pages ({} left as they were, {} failed).",
+                report.updated, report.pages, report.kept_as_is, report.failed
+            );
         }
         Command::Extract { url, files } => return Ok(run_extract(url.as_ref(), &files)),
         Command::Serve { listen } => {

@@ -9,21 +9,19 @@ use chrono::{DateTime, Utc};
 use tidings_core::{
     BodySource, Feed, FeedFetchRecord, FeedStatus, InsertOutcome, NewArticle, Storage,
 };
-use tidings_extract::{ExtractOptions, ExtractedArticle};
+use tidings_extract::ExtractedArticle;
 use tidings_ingest::feed::{FeedEntry, ParsedFeed};
 use tidings_ingest::fetcher::{FetchError, FetchRequest, Fetcher, FetcherConfig};
 use tidings_ingest::robots::RobotsCache;
 use url::Url;
 
+use crate::article_extraction::{MIN_PAGE_TEXT, enrich_body, extract_page};
 use crate::config::IngestConfig;
-use crate::enrich::enrich;
+use crate::raw_page_retention::KeptPage;
+use crate::site_rules::SiteRules;
 
 /// The token Tidings matches in robots.txt groups.
 pub const ROBOTS_TOKEN: &str = "Tidings";
-/// Longest excerpt shown on lists, in characters.
-const EXCERPT_CHARS: usize = 280;
-/// An extracted body shorter than this (in characters) loses to a longer feed body.
-const MIN_PAGE_TEXT: usize = 200;
 
 /// What one poll of one feed did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +42,7 @@ pub struct Pipeline {
     fetcher: Fetcher,
     robots: RobotsCache,
     config: IngestConfig,
+    site_rules: Arc<SiteRules>,
 }
 
 impl Pipeline {
@@ -54,7 +53,18 @@ impl Pipeline {
             fetcher,
             robots: RobotsCache::new(),
             config,
+            site_rules: Arc::new(SiteRules::default()),
         })
+    }
+
+    /// The pipeline with per-site extraction rules.
+    pub fn with_site_rules(mut self, rules: SiteRules) -> Self {
+        self.site_rules = Arc::new(rules);
+        self
+    }
+
+    pub fn site_rules(&self) -> &Arc<SiteRules> {
+        &self.site_rules
     }
 
     pub fn fetcher(&self) -> &Fetcher {
@@ -201,7 +211,10 @@ impl Pipeline {
         if known.is_some() {
             return Ok(EntryOutcome::Duplicate);
         }
-        let page = self.fetch_article_page(feed, &link).await;
+        let (page, kept_page) = match self.fetch_article_page(feed, &link).await {
+            Ok(fetched) => (fetched.extracted.map(|e| (fetched.url, e)), fetched.kept),
+            Err(reason) => (Err(reason), None),
+        };
         let article = build_article(feed, entry, &link, page);
         let mut urls = vec![article.url.as_str()];
         urls.extend(article.canonical_url.as_deref());
@@ -214,17 +227,19 @@ impl Pipeline {
             return Ok(EntryOutcome::Duplicate);
         }
         Ok(match self.storage.insert_article(article).await? {
-            InsertOutcome::Inserted(_) => EntryOutcome::Inserted,
+            InsertOutcome::Inserted(id) => {
+                if let Some(kept) = kept_page {
+                    self.keep_raw_page(id, kept, &entry.categories).await;
+                }
+                EntryOutcome::Inserted
+            }
             InsertOutcome::Duplicate(_) => EntryOutcome::Duplicate,
         })
     }
 
-    /// The extracted page, or why the feed's own content must do.
-    async fn fetch_article_page(
-        &self,
-        feed: &Feed,
-        link: &Url,
-    ) -> Result<(Url, ExtractedArticle), String> {
+    /// The fetched page with its extraction (or why it failed), or why the page could not be
+    /// fetched; either way the feed's own content may have to do.
+    async fn fetch_article_page(&self, feed: &Feed, link: &Url) -> Result<FetchedPage, String> {
         if self.config.respect_robots
             && !self
                 .robots
@@ -245,16 +260,24 @@ impl Pipeline {
             .await
             .map_err(|e| e.to_string())?;
         let final_url = response.final_url.clone();
-        let options = ExtractOptions {
-            url: Some(final_url.clone()),
-        };
-        let extracted = tokio::task::spawn_blocking(move || {
-            tidings_extract::extract(&response.body, response.charset.as_deref(), &options)
+        let rules = Arc::clone(&self.site_rules);
+        let keep = self.config.raw_page_retention_days > 0;
+        let fetched_at = Utc::now();
+        tokio::task::spawn_blocking(move || {
+            let charset = response.charset.as_deref();
+            let extracted = extract_page(&response.body, charset, &final_url, &rules)
+                .map_err(|e| e.to_string());
+            let kept = keep
+                .then(|| KeptPage::compress(&response.body, &final_url, charset, fetched_at))
+                .flatten();
+            FetchedPage {
+                url: final_url,
+                extracted,
+                kept,
+            }
         })
         .await
-        .map_err(|e| format!("extractor crashed: {e}"))?
-        .map_err(|e| e.to_string())?;
-        Ok((final_url, extracted))
+        .map_err(|e| format!("extractor crashed: {e}"))
     }
 
     fn success_record(
@@ -378,6 +401,14 @@ impl PollFailure {
     }
 }
 
+/// An article page as fetched: its final URL, what the extractor made of it, and the page
+/// compressed for keeping (when pages are kept).
+struct FetchedPage {
+    url: Url,
+    extracted: Result<ExtractedArticle, String>,
+    kept: Option<KeptPage>,
+}
+
 enum EntryOutcome {
     Inserted,
     Duplicate,
@@ -442,7 +473,7 @@ fn build_article(
         Some(e) => (e.text.clone(), e.html.clone(), BodySource::Page),
         None => (feed_text, feed_html, BodySource::FeedContent),
     };
-    let enrichment = enrich(&title, &text, &entry.categories);
+    let enrichment = enrich_body(&title, &text, &entry.categories);
     NewArticle {
         feed_id: Some(feed.id),
         publisher: feed.publisher.clone(),
@@ -458,7 +489,7 @@ fn build_article(
             .or_else(|| entry.image.clone()),
         language: extracted.as_ref().and_then(|e| e.language.clone()),
         site_name: extracted.as_ref().and_then(|e| e.site_name.clone()),
-        excerpt: tidings_extract::excerpt(&text, EXCERPT_CHARS),
+        excerpt: enrichment.excerpt,
         text,
         html,
         body_source,

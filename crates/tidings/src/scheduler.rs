@@ -14,6 +14,8 @@ use crate::pipeline::{Pipeline, PollReport};
 
 /// How often the scheduler looks for due feeds.
 const TICK: Duration = Duration::from_secs(5);
+/// How often kept raw pages past their retention are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Polls every due feed once and waits for all of them. Used by `demo` before serving, by
 /// tests, and by each scheduler tick.
@@ -36,7 +38,14 @@ pub async fn poll_due_feeds(pipeline: &Arc<Pipeline>) -> anyhow::Result<Vec<Poll
 pub async fn run_scheduler(pipeline: Arc<Pipeline>, mut shutdown: watch::Receiver<bool>) {
     let mut slots = Slots::new(&pipeline);
     let mut running = JoinSet::new();
+    let mut last_purge: Option<std::time::Instant> = None;
     loop {
+        if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
+            last_purge = Some(std::time::Instant::now());
+            if let Err(e) = pipeline.purge_raw_pages(Utc::now()).await {
+                tracing::error!(error = %e, "could not purge raw pages");
+            }
+        }
         if let Err(e) = slots.spawn_due(&pipeline, &mut running).await {
             tracing::error!(error = %e, "could not list due feeds");
         }

@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use tidings_core::{ArticleId, BodySource, InsertOutcome, NewArticle, RepublishPolicy, Storage};
 
-use crate::enrich::enrich;
+use tidings_enrich::enrich;
 
 const WORDS: &[&str] = &[
     "council",

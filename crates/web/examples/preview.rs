@@ -109,6 +109,7 @@ async fn seeded_app(count: usize) -> Result<axum::Router, Box<dyn std::error::Er
     Ok(router(AppState {
         storage,
         site: SiteConfig::default(),
+        accounts: Default::default(),
     }))
 }
 

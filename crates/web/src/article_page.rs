@@ -2,7 +2,7 @@
 //! original, hashtags, related articles from other publishers and Open Graph tags.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use chrono::Utc;
 use tidings_core::{Article, ArticleId, BodySource, Tag};
@@ -37,6 +37,8 @@ pub struct ArticlePage {
     pub truncated: bool,
     pub tags: Vec<Tag>,
     pub related: Vec<CardView>,
+    /// The Comments section (always present on served pages).
+    pub comments: Option<crate::readers::CommentsSection>,
     pub og: OpenGraph,
 }
 
@@ -62,14 +64,28 @@ fn parse_article_id(raw: &str) -> WebResult<ArticleId> {
 pub async fn article(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> WebResult<Html<String>> {
+    viewer: crate::readers::Viewer,
+    Query(comments_query): Query<crate::readers::CommentsQuery>,
+) -> Result<Html<String>, crate::readers::ReaderError> {
     let id = parse_article_id(&raw_id)?;
+    let comments =
+        crate::readers::CommentsSection::load(&state, &viewer, id, &comments_query, None).await?;
+    Ok(render_article(&state, id, comments).await?)
+}
+
+/// The article page with this Comments section (which may hold a refused draft).
+pub(crate) async fn render_article(
+    state: &AppState,
+    id: ArticleId,
+    comments: crate::readers::CommentsSection,
+) -> WebResult<Html<String>> {
     let Some(article) = state.storage.article(id).await? else {
         return Err(WebError::NotFound(format!("Article {id}")));
     };
     let related = state.storage.related_articles(id, RELATED_LIMIT).await?;
     let now = Utc::now();
-    let page = build_page(&state, article, CardView::many(related, now), now);
+    let mut page = build_page(state, article, CardView::many(related, now), now);
+    page.comments = Some(comments);
     render(&page)
 }
 
@@ -120,6 +136,7 @@ fn build_page(
         language: article.language.filter(|l| is_language_tag(l)),
         tags: article.tags,
         related,
+        comments: None,
     }
 }
 

@@ -10,6 +10,7 @@ mod article_page;
 mod assets;
 mod error;
 mod pages;
+pub mod readers;
 mod relative_time;
 mod router;
 mod views;
@@ -59,6 +60,8 @@ impl SiteConfig {
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub site: SiteConfig,
+    /// Reader accounts and comments: settings, secret and throttles.
+    pub accounts: readers::AccountSettings,
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ pub async fn home(
     chrome.description = Some(format!("The latest news on {}.", state.site.title));
     render(&HomePage {
         chrome,
-        cards: CardView::many(articles.items, now),
+        cards: crate::readers::with_comment_counts(&state, CardView::many(articles.items, now))
+            .await?,
         pager: Pager::new("/", &[], page, articles.has_more),
         trending,
         publishers,

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/static/site.css", get(assets::site_css))
         .route("/static/favicon.svg", get(assets::favicon))
+        .merge(crate::readers::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(

@@ -71,6 +71,8 @@ pub struct CardView {
     pub excerpt: String,
     pub image: Option<String>,
     pub tags: Vec<Tag>,
+    /// Public comments on the article (filled in where lists show them).
+    pub comment_count: i64,
 }
 
 impl CardView {
@@ -87,6 +89,7 @@ impl CardView {
             publisher_slug: card.publisher_slug,
             excerpt: card.excerpt,
             tags: card.tags,
+            comment_count: 0,
         }
     }
 

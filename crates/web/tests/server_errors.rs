@@ -22,13 +22,184 @@ fn broken<T>() -> StorageResult<T> {
 }
 
 #[async_trait]
-impl StoryStore for BrokenStorage {}
+impl StoryStore for BrokenStorage {
+    async fn place_in_story(&self, _: StoryPlacement) -> StorageResult<StoryId> {
+        broken()
+    }
+    async fn story(&self, _: StoryId) -> StorageResult<Option<Story>> {
+        broken()
+    }
+    async fn latest_stories(&self, _: PageRequest) -> StorageResult<Paged<StorySummary>> {
+        broken()
+    }
+    async fn tag_stories(&self, _: &str, _: PageRequest) -> StorageResult<Paged<StorySummary>> {
+        broken()
+    }
+    async fn article_links(&self, _: ArticleId) -> StorageResult<Option<ArticleLinks>> {
+        broken()
+    }
+    async fn story_related(&self, _: ArticleId, _: u32) -> StorageResult<Vec<ArticleCard>> {
+        broken()
+    }
+    async fn story_tags(&self, _: StoryId, _: u32) -> StorageResult<Vec<Tag>> {
+        broken()
+    }
+    async fn story_index_rows(
+        &self,
+        _: DateTime<Utc>,
+        _: ArticleId,
+        _: u32,
+    ) -> StorageResult<Vec<StoryIndexRow>> {
+        broken()
+    }
+}
 
 #[async_trait]
-impl AccountStore for BrokenStorage {}
+impl AccountStore for BrokenStorage {
+    async fn create_user(&self, _: NewUser) -> StorageResult<User> {
+        broken()
+    }
+    async fn user(&self, _: UserId) -> StorageResult<Option<User>> {
+        broken()
+    }
+    async fn user_credentials(&self, _: &str) -> StorageResult<Option<(User, String)>> {
+        broken()
+    }
+    async fn set_password_hash(&self, _: UserId, _: &str) -> StorageResult<bool> {
+        broken()
+    }
+    async fn set_banned(&self, _: UserId, _: bool) -> StorageResult<bool> {
+        broken()
+    }
+    async fn create_session(&self, _: UserId, _: &str, _: DateTime<Utc>) -> StorageResult<()> {
+        broken()
+    }
+    async fn session_user(&self, _: &str, _: DateTime<Utc>) -> StorageResult<Option<SessionUser>> {
+        broken()
+    }
+    async fn revoke_session(&self, _: &str) -> StorageResult<()> {
+        broken()
+    }
+    async fn revoke_user_sessions(&self, _: UserId) -> StorageResult<u64> {
+        broken()
+    }
+    async fn create_api_token(&self, _: UserId, _: &str, _: &str) -> StorageResult<ApiTokenInfo> {
+        broken()
+    }
+    async fn api_token_user(&self, _: &str) -> StorageResult<Option<User>> {
+        broken()
+    }
+    async fn api_tokens(&self, _: UserId) -> StorageResult<Vec<ApiTokenInfo>> {
+        broken()
+    }
+    async fn revoke_api_token(&self, _: UserId, _: i64) -> StorageResult<bool> {
+        broken()
+    }
+    async fn create_password_reset(
+        &self,
+        _: UserId,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> StorageResult<()> {
+        broken()
+    }
+    async fn consume_password_reset(
+        &self,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> StorageResult<Option<UserId>> {
+        broken()
+    }
+    async fn insert_comment(&self, _: NewComment) -> StorageResult<Comment> {
+        broken()
+    }
+    async fn comment(&self, _: CommentId) -> StorageResult<Option<Comment>> {
+        broken()
+    }
+    async fn article_comments(
+        &self,
+        _: ArticleId,
+        _: CommentOrder,
+        _: PageRequest,
+    ) -> StorageResult<Paged<Comment>> {
+        broken()
+    }
+    async fn edit_comment(
+        &self,
+        _: CommentId,
+        _: &str,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn delete_comment(&self, _: CommentId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn set_comment_hidden(&self, _: CommentId, _: bool) -> StorageResult<bool> {
+        broken()
+    }
+    async fn approve_comment(&self, _: CommentId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn comment_counts(&self, _: &[ArticleId]) -> StorageResult<Vec<(ArticleId, i64)>> {
+        broken()
+    }
+    async fn report_comment(&self, _: CommentId, _: UserId, _: &str) -> StorageResult<()> {
+        broken()
+    }
+    async fn resolve_reports(&self, _: CommentId) -> StorageResult<u64> {
+        broken()
+    }
+    async fn moderation_queue(&self, _: u32) -> StorageResult<Vec<QueuedComment>> {
+        broken()
+    }
+    async fn record_moderation(&self, _: ModerationEntry) -> StorageResult<()> {
+        broken()
+    }
+    async fn moderation_log(&self, _: PageRequest) -> StorageResult<Paged<ModerationRecord>> {
+        broken()
+    }
+}
 
 #[async_trait]
-impl AiStore for BrokenStorage {}
+impl AiStore for BrokenStorage {
+    async fn cached_ai_result(&self, _: &AiCacheKey) -> StorageResult<Option<String>> {
+        broken()
+    }
+    async fn store_ai_result(&self, _: &AiCacheKey, _: &str) -> StorageResult<()> {
+        broken()
+    }
+    async fn ai_tokens_used(&self, _: chrono::NaiveDate) -> StorageResult<i64> {
+        broken()
+    }
+    async fn add_ai_tokens(&self, _: chrono::NaiveDate, _: i64) -> StorageResult<i64> {
+        broken()
+    }
+}
+
+#[async_trait]
+impl RawPageStore for BrokenStorage {
+    async fn save_raw_page(&self, _: RawPage) -> StorageResult<()> {
+        broken()
+    }
+    async fn raw_page(&self, _: ArticleId) -> StorageResult<Option<RawPage>> {
+        broken()
+    }
+    async fn raw_page_ids(&self, _: &RawPageFilter) -> StorageResult<Vec<ArticleId>> {
+        broken()
+    }
+    async fn purge_raw_pages(&self, _: DateTime<Utc>) -> StorageResult<u64> {
+        broken()
+    }
+    async fn update_article_extraction(
+        &self,
+        _: ArticleId,
+        _: ArticleExtraction,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+}
 
 #[async_trait]
 impl Storage for BrokenStorage {
@@ -107,6 +278,7 @@ async fn get(path: &str) -> (StatusCode, String, String) {
     let app = router(AppState {
         storage: Arc::new(BrokenStorage),
         site: SiteConfig::default(),
+        accounts: Default::default(),
     });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

@@ -131,7 +131,7 @@ pub(crate) async fn insert_article(
 }
 
 /// Tags in the given order, one per slug (the first label wins); empty slugs are skipped.
-async fn insert_tags(
+pub(crate) async fn insert_tags(
     conn: &mut SqliteConnection,
     article_id: ArticleId,
     shown_at: &str,
@@ -160,7 +160,7 @@ async fn insert_tags(
 }
 
 /// Terms with a finite weight, one per term (the first wins); empty terms are skipped.
-async fn insert_terms(
+pub(crate) async fn insert_terms(
     conn: &mut SqliteConnection,
     article_id: ArticleId,
     terms: &[KeyTerm],

@@ -1,16 +1,21 @@
 //! The SQLite backend: opening the database (pragmas, migrations) and the [`Storage`]
 //! implementation, which delegates to one module per concern.
 
+mod account_rows;
 mod accounts;
 mod ai_cache;
 mod articles;
+mod comments;
 mod db_errors;
 mod feeds;
 mod lists;
+mod moderation;
+mod raw_pages;
 mod rows;
 mod search_query;
 mod stories;
 mod timestamps;
+mod users;
 
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,8 @@ macro_rules! suite {
 }
 
 suite!(
+    ai_cache::ai_results_are_cached_per_key,
+    ai_cache::ai_tokens_add_up_per_day,
     feeds::add_feed_reads_back,
     feeds::add_feed_twice_conflicts,
     feeds::add_feed_refuses_bad_input,
@@ -41,6 +43,15 @@ suite!(
     lists::trending_tags_count_recent_articles,
     lists::search_finds_and_tolerates_any_input,
     lists::related_excludes_own_publisher_and_orders_by_shared_terms,
+    raw_pages::raw_page_round_trips,
+    raw_pages::raw_page_ids_filter,
+    raw_pages::purge_drops_old_pages_only,
+    raw_pages::update_article_extraction_rewrites,
+    stories::stories_group_articles_and_count_outlets,
+    stories::copies_are_listed_under_the_original_and_never_related,
+    stories::a_later_original_takes_over_the_copies,
+    stories::placement_refuses_unknown_articles_and_stories,
+    stories::harmonised_tags_and_index_rows_read_back,
 );
 
 #[tokio::test]

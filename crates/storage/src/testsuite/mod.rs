@@ -3,9 +3,12 @@
 //! (with a message saying what broke) on failure. A backend's tests call every function in
 //! [`feeds`], [`articles`] and [`lists`], one storage per function.
 
+pub mod ai_cache;
 pub mod articles;
 pub mod feeds;
 pub mod lists;
+pub mod raw_pages;
+pub mod stories;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tidings_core::{

@@ -38,6 +38,21 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// Story grouping, Related@5 and copies on the shared data, and the story-index scale curve.
+    Stories {
+        /// The shared data folder.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Archive sizes for the scale curve (empty: skip it).
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+        sizes: Vec<usize>,
+        /// Override the join threshold (for tuning).
+        #[arg(long)]
+        threshold: Option<f32>,
+        /// Override the weight of the nearest member in a story's score (for tuning).
+        #[arg(long)]
+        nearest_weight: Option<f32>,
+    },
     /// Requests the given URLs round-robin from `clients` concurrent clients for `seconds`.
     Load {
         #[arg(long)]
@@ -59,12 +74,65 @@ fn main() -> anyhow::Result<()> {
             clients,
             seconds,
         } => runtime.block_on(bench_page_latency(articles, clients, seconds)),
+        Command::Stories {
+            data,
+            sizes,
+            threshold,
+            nearest_weight,
+        } => bench_stories(&data, &sizes, threshold, nearest_weight),
         Command::Load {
             clients,
             seconds,
             urls,
         } => runtime.block_on(run_load(clients, seconds, urls)),
     }
+}
+
+fn bench_stories(
+    data: &Path,
+    sizes: &[usize],
+    threshold: Option<f32>,
+    nearest_weight: Option<f32>,
+) -> anyhow::Result<()> {
+    use tidings::story_eval;
+    let mut config = tidings_enrich::StoryIndexConfig::default();
+    if let Some(t) = threshold {
+        config.join_threshold = t;
+    }
+    if let Some(w) = nearest_weight {
+        config.nearest_weight = w;
+    }
+    let ecb = data.join("stories/ecbplus-dev/docs.jsonl");
+    let f = story_eval::evaluate_ecbplus(&ecb, config)?;
+    println!(
+        "ecbplus-dev (stream in file order, 1 min apart): {} docs, {} events -> {} stories; pairwise P {:.3} R {:.3} F1 {:.3}",
+        f.documents, f.events, f.stories, f.precision, f.recall, f.f1
+    );
+    println!(
+        "related@5 same-event precision: {:.3} over {} articles (events with >= 5 other articles)",
+        f.related_at_5, f.related_articles
+    );
+    println!("ecbplus-dev articles marked as copies: {}", f.copies_marked);
+    let c = story_eval::evaluate_copies(
+        &data.join("extraction/zyte/ground-truth.json"),
+        &ecb,
+        config,
+    )?;
+    println!(
+        "copies (zyte, {} originals + {} republished, streamed): TP {} FP {} precision {:.3} recall {:.3}",
+        c.originals, c.copies, c.true_positives, c.false_positives, c.precision, c.recall
+    );
+    println!(
+        "copies among same-event ecbplus pairs: {} of {}",
+        c.same_event_false_copies, c.same_event_pairs
+    );
+    for point in story_eval::measure_scale(sizes, 1000) {
+        println!(
+            "scale: {:>8} indexed articles (loaded in {:.1} s): place+insert+related mean {:.0} µs, p99 {:.0} µs",
+            point.stored, point.load_secs, point.mean_micros, point.p99_micros
+        );
+    }
+    Ok(())
 }
 
 /// The feeds listed in `DIR/INDEX.jsonl` (`{"path": ...}` per line).

@@ -4,3 +4,5 @@ pub mod demo;
 pub mod extract;
 pub mod feeds;
 pub mod opml;
+pub mod reextract;
+pub mod users;

@@ -73,6 +73,7 @@ impl TestApp {
         let router = router(AppState {
             storage: storage.clone(),
             site,
+            accounts: Default::default(),
         });
         TestApp { storage, router }
     }

@@ -1,14 +1,19 @@
-//! Enrichment: an article's hashtags and weighted key terms, read from its text, title and the
+//! Key terms and hashtags: an article's hashtags and weighted key terms, read from its text, title and the
 //! feed's categories. Pure functions, no I/O.
 
 use std::collections::HashMap;
 
 use tidings_core::{KeyTerm, Tag};
 
+use crate::stopwords::is_stopword;
+use crate::tags::{category_tag, tag_key};
+
 /// Most hashtags an article gets.
 pub const MAX_TAGS: usize = 6;
 /// Most key terms kept per article for finding related coverage.
-pub const MAX_TERMS: usize = 24;
+pub const MAX_TERMS: usize = 40;
+/// How much more a name (person, place, organisation) weighs than a word in the key terms.
+const NAME_WEIGHT: f32 = 2.0;
 
 /// Hashtags and key terms of one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,17 +28,17 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
     let words = word_counts(title, text);
 
     let mut tags: Vec<Tag> = Vec::new();
-    let push_tag = |label: &str, tags: &mut Vec<Tag>| {
-        if let Some(tag) = Tag::from_label(label)
+    let push_tag = |tag: Option<Tag>, tags: &mut Vec<Tag>| {
+        if let Some(tag) = tag
             && tag.slug.len() >= 2
-            && !tags.iter().any(|t| t.slug == tag.slug)
+            && !tags.iter().any(|t| tag_key(&t.slug) == tag_key(&tag.slug))
         {
             tags.push(tag);
         }
     };
     for category in categories.iter().take(2) {
         if category.chars().count() <= 40 {
-            push_tag(category, &mut tags);
+            push_tag(category_tag(category), &mut tags);
         }
     }
     let mut ranked_names: Vec<(&String, &NameCount)> = names
@@ -49,14 +54,14 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
         if tags.len() >= MAX_TAGS {
             break;
         }
-        push_tag(label, &mut tags);
+        push_tag(Tag::from_label(label), &mut tags);
     }
 
     let mut scored: HashMap<String, f32> = HashMap::new();
     for (label, count) in &names {
         let key = tidings_core::tag_slug(label);
         if key.len() >= 2 {
-            *scored.entry(key).or_default() += 2.0 * count.score();
+            *scored.entry(key).or_default() += NAME_WEIGHT * count.score();
         }
     }
     for (word, count) in words {
@@ -131,7 +136,8 @@ fn word_counts(title: &str, text: &str) -> HashMap<String, u32> {
     for (source, times) in [(title, 2), (text, 1)] {
         for word in source.split(|c: char| !c.is_alphanumeric() && c != '\'') {
             let word = word.trim_matches('\'').to_lowercase();
-            if word.chars().count() < 4 || word.chars().all(|c| c.is_ascii_digit()) {
+            let digits = word.chars().all(|c| c.is_ascii_digit());
+            if (word.chars().count() < 4 && !digits) || (digits && word.len() < 2) {
                 continue;
             }
             if is_stopword(&word) {
@@ -218,310 +224,6 @@ fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
 
 const CONNECTORS: &[&str] = &["of", "de", "del", "la", "van", "von", "bin", "al"];
 
-fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
-}
-
-/// English function words and words too common in news to say what an article is about.
-/// Kept sorted for binary search.
-static STOPWORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "according",
-    "across",
-    "added",
-    "after",
-    "afternoon",
-    "again",
-    "against",
-    "ago",
-    "all",
-    "almost",
-    "along",
-    "already",
-    "also",
-    "although",
-    "always",
-    "am",
-    "among",
-    "an",
-    "and",
-    "announced",
-    "another",
-    "any",
-    "anyone",
-    "anything",
-    "april",
-    "are",
-    "around",
-    "as",
-    "asked",
-    "at",
-    "august",
-    "away",
-    "back",
-    "be",
-    "became",
-    "because",
-    "become",
-    "been",
-    "before",
-    "began",
-    "behind",
-    "being",
-    "believe",
-    "below",
-    "best",
-    "better",
-    "between",
-    "both",
-    "but",
-    "by",
-    "called",
-    "came",
-    "can",
-    "cannot",
-    "could",
-    "day",
-    "days",
-    "december",
-    "despite",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "done",
-    "down",
-    "during",
-    "each",
-    "early",
-    "either",
-    "else",
-    "even",
-    "ever",
-    "every",
-    "february",
-    "few",
-    "first",
-    "five",
-    "for",
-    "four",
-    "friday",
-    "from",
-    "further",
-    "get",
-    "gets",
-    "getting",
-    "give",
-    "given",
-    "go",
-    "going",
-    "good",
-    "got",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "hour",
-    "hours",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "including",
-    "instead",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "january",
-    "july",
-    "june",
-    "just",
-    "know",
-    "known",
-    "last",
-    "late",
-    "later",
-    "least",
-    "less",
-    "like",
-    "made",
-    "make",
-    "makes",
-    "many",
-    "march",
-    "may",
-    "me",
-    "mean",
-    "meanwhile",
-    "might",
-    "minutes",
-    "monday",
-    "month",
-    "months",
-    "more",
-    "morning",
-    "most",
-    "mr",
-    "mrs",
-    "ms",
-    "much",
-    "must",
-    "my",
-    "near",
-    "nearly",
-    "need",
-    "never",
-    "new",
-    "news",
-    "next",
-    "night",
-    "nine",
-    "no",
-    "nor",
-    "not",
-    "november",
-    "now",
-    "october",
-    "of",
-    "off",
-    "often",
-    "on",
-    "once",
-    "one",
-    "only",
-    "or",
-    "other",
-    "others",
-    "our",
-    "out",
-    "over",
-    "own",
-    "part",
-    "past",
-    "people",
-    "per",
-    "percent",
-    "place",
-    "put",
-    "rather",
-    "really",
-    "recent",
-    "recently",
-    "reported",
-    "reports",
-    "right",
-    "said",
-    "same",
-    "saturday",
-    "say",
-    "saying",
-    "says",
-    "second",
-    "see",
-    "seen",
-    "september",
-    "seven",
-    "several",
-    "she",
-    "should",
-    "since",
-    "six",
-    "so",
-    "some",
-    "someone",
-    "something",
-    "soon",
-    "still",
-    "such",
-    "sunday",
-    "take",
-    "taken",
-    "ten",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thing",
-    "things",
-    "think",
-    "third",
-    "this",
-    "those",
-    "though",
-    "three",
-    "through",
-    "thursday",
-    "time",
-    "times",
-    "to",
-    "today",
-    "told",
-    "too",
-    "took",
-    "toward",
-    "towards",
-    "tuesday",
-    "two",
-    "under",
-    "until",
-    "up",
-    "upon",
-    "us",
-    "used",
-    "very",
-    "via",
-    "want",
-    "was",
-    "way",
-    "we",
-    "wednesday",
-    "week",
-    "weeks",
-    "well",
-    "went",
-    "were",
-    "what",
-    "when",
-    "where",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "why",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "year",
-    "years",
-    "yesterday",
-    "yet",
-    "you",
-    "your",
-];
 
 #[cfg(test)]
 mod tests {
@@ -531,14 +233,6 @@ mod tests {
         Officials from Iran said the talks in Oman were constructive.\n\n\
         Supreme Leader Ali Khamenei warned that Iran would not give up enrichment. \
         The United States wants limits on enrichment. Oman has hosted such talks before.";
-
-    #[test]
-    fn stopword_list_is_sorted_for_binary_search() {
-        assert!(
-            STOPWORDS.windows(2).all(|w| w[0] < w[1]),
-            "unsorted stopwords"
-        );
-    }
 
     #[test]
     fn tags_name_the_people_and_places() {

@@ -1,0 +1,300 @@
+//! Offline question answering: finds the sentences of the article that answer a reader's
+//! question by weighted overlap of stems (with a few synonyms), a bonus for sentences that
+//! hold the kind of thing asked for (a name for "who", a date for "when", a place for
+//! "where", a number for "how many"), and declines when nothing covers enough of the
+//! question.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::text::{AnalyzedArticle, Sentence, is_number, is_time_word, looks_like_name};
+
+/// Longest question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 300;
+/// Least share of the question's weight a sentence must cover to be an answer.
+const COVERAGE_THRESHOLD: f64 = 0.5;
+/// Most sentences quoted in one answer.
+const MAX_CITED: usize = 2;
+/// A second sentence is quoted when it scores at least this share of the best.
+const SECOND_CITATION_SHARE: f64 = 0.85;
+
+/// What kind of thing the question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Person,
+    Time,
+    Place,
+    Number,
+    Reason,
+    Other,
+}
+
+/// The answer to a question: the sentences quoted, or a plain decline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub question: String,
+    pub kind: QuestionKind,
+    /// Quoted sentences, best first; empty when declined.
+    pub cited: Vec<Sentence>,
+    /// True when the article does not seem to say.
+    pub declined: bool,
+}
+
+/// Why a question was refused before answering.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    #[error("the question is empty")]
+    Empty,
+    #[error("the question is longer than {MAX_QUESTION_CHARS} characters")]
+    TooLong,
+}
+
+/// Trims and checks a reader's question.
+pub fn check_question(question: &str) -> Result<&str, QuestionError> {
+    let trimmed = question.trim();
+    if trimmed.is_empty() {
+        Err(QuestionError::Empty)
+    } else if trimmed.chars().count() > MAX_QUESTION_CHARS {
+        Err(QuestionError::TooLong)
+    } else {
+        Ok(trimmed)
+    }
+}
+
+/// Words grouped as meaning about the same thing in news questions (compared as stems).
+const SYNONYMS: &[&[&str]] = &[
+    &["kill", "dead", "die", "death", "fatal", "slain", "killed"],
+    &["injur", "wound", "hurt"],
+    &["arrest", "detain", "custodi", "captur", "apprehend"],
+    &["ship", "vessel", "boat"],
+    &["say", "said", "state", "announc", "told", "claim"],
+    &["buy", "purchas", "acquir", "acquisit"],
+    &["earthquak", "quak", "tremor"],
+    &["fire", "blaze", "flame"],
+    &["hospit", "hospitalis", "hospitaliz"],
+    &["win", "won", "victori", "beat"],
+    &["lose", "lost", "defeat"],
+    &["rehab", "rehabilit", "treatment"],
+    &["leav", "quit", "resign", "depart"],
+    &["replac", "succeed", "successor"],
+    &["launch", "releas", "unveil", "introduc"],
+    &["attack", "assault", "raid"],
+    &["polic", "offic", "cop"],
+    &["car", "vehicl", "automobil"],
+    &["job", "post", "role", "posit"],
+    &["take", "took", "taken"],
+    &["give", "gave", "given"],
+    &["hold", "held"],
+    &["find", "found"],
+    &["tell", "told"],
+    &["meet", "met"],
+    &["buy", "bought"],
+    &["sell", "sold"],
+    &["pay", "paid"],
+    &["begin", "began", "begun", "start"],
+    &["fall", "fell"],
+    &["rise", "rose"],
+    &["fli", "flew", "flown"],
+    &["sink", "sank", "sunk"],
+    &["strike", "struck", "hit"],
+    &["shoot", "shot"],
+    &["steal", "stole"],
+    &["catch", "caught"],
+    &["bring", "brought"],
+    &["send", "sent"],
+    &["build", "built"],
+];
+
+/// The kind of a question, from its opening words.
+pub fn question_kind(question: &str) -> QuestionKind {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().take(4).collect();
+    let has = |w: &str| words.contains(&w);
+    let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1].starts_with(b));
+    if pair("how", "many") || pair("how", "much") || pair("how", "old") || pair("how", "long")
+        || pair("how", "far") || pair("what", "percent") || pair("what", "number")
+    {
+        QuestionKind::Number
+    } else if has("who") || has("whom") || has("whose") {
+        QuestionKind::Person
+    } else if has("when") || pair("what", "time") || pair("what", "day") || pair("what", "date")
+        || pair("which", "year") || pair("what", "year")
+    {
+        QuestionKind::Time
+    } else if has("where") {
+        QuestionKind::Place
+    } else if has("why") {
+        QuestionKind::Reason
+    } else {
+        QuestionKind::Other
+    }
+}
+
+/// Answers `question` from the article's sentences.
+pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
+    let kind = question_kind(question);
+    let question_stems: Vec<String> = {
+        let mut seen = HashSet::new();
+        article
+            .stemmer
+            .content_stems(question)
+            .into_iter()
+            .filter(|s| !matches!(s.as_str(), "happen" | "becom" | "first" | "name"))
+            .filter(|s| seen.insert(s.clone()))
+            .collect()
+    };
+    let question_words: HashSet<String> = crate::text::raw_words(question)
+        .map(str::to_lowercase)
+        .collect();
+    let total: f64 = question_stems.iter().map(|s| article.idf(s)).sum();
+    let mut scored: Vec<(usize, f64, f64)> = Vec::new();
+    if total > 0.0 {
+        for index in 0..article.sentences.len() {
+            let stems: HashSet<&str> = article.content_stems(index).collect();
+            let matched: f64 = question_stems
+                .iter()
+                .map(|q| match_strength(q, &stems) * article.idf(q))
+                .sum();
+            let coverage = matched / total;
+            let shape = answer_shape(article, index, kind, &question_words);
+            scored.push((index, coverage, coverage + 0.2 * shape));
+        }
+    }
+    scored.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let Some(&(best_index, best_coverage, best_score)) = scored.first() else {
+        return declined(question, kind);
+    };
+    let needs_shape = !matches!(kind, QuestionKind::Other | QuestionKind::Reason);
+    let best_shape = answer_shape(article, best_index, kind, &question_words);
+    if best_coverage < COVERAGE_THRESHOLD || needs_shape && best_shape == 0.0 && best_coverage < 0.75
+    {
+        return declined(question, kind);
+    }
+    let cited = scored
+        .iter()
+        .take(MAX_CITED)
+        .filter(|&&(_, coverage, score)| {
+            coverage >= COVERAGE_THRESHOLD && score >= SECOND_CITATION_SHARE * best_score
+        })
+        .map(|&(i, _, _)| article.sentences[i].clone())
+        .collect();
+    Answer {
+        question: question.to_owned(),
+        kind,
+        cited,
+        declined: false,
+    }
+}
+
+fn declined(question: &str, kind: QuestionKind) -> Answer {
+    Answer {
+        question: question.to_owned(),
+        kind,
+        cited: Vec::new(),
+        declined: true,
+    }
+}
+
+/// 1 for the same stem, 0.8 for a synonym, 0.5 for a shared 5-letter prefix.
+fn match_strength(question_stem: &str, sentence: &HashSet<&str>) -> f64 {
+    if sentence.contains(question_stem) {
+        return 1.0;
+    }
+    let synonym = SYNONYMS.iter().any(|group| {
+        group.iter().any(|g| question_stem.starts_with(g))
+            && group
+                .iter()
+                .any(|g| sentence.iter().any(|s| s.starts_with(g)))
+    });
+    if synonym {
+        return 0.8;
+    }
+    if question_stem.len() >= 5 {
+        let prefix = &question_stem[..question_stem.floor_char_boundary(5)];
+        if sentence.iter().any(|s| s.starts_with(prefix)) {
+            return 0.5;
+        }
+    }
+    0.0
+}
+
+/// 1 when sentence `index` holds the kind of thing asked for (and not only the question's own
+/// words), else 0.
+fn answer_shape(
+    article: &AnalyzedArticle,
+    index: usize,
+    kind: QuestionKind,
+    question_words: &HashSet<String>,
+) -> f64 {
+    let tokens = &article.tokens[index];
+    let new_word = |surface: &str| !question_words.contains(&surface.to_lowercase());
+    let found = match kind {
+        QuestionKind::Number => tokens
+            .iter()
+            .any(|t| is_number(&t.surface) && new_word(&t.surface)),
+        QuestionKind::Time => tokens
+            .iter()
+            .any(|t| is_time_word(&t.surface) && new_word(&t.surface)),
+        QuestionKind::Person => tokens
+            .iter()
+            .skip(1)
+            .any(|t| looks_like_name(&t.surface) && new_word(&t.surface))
+            || tokens.first().is_some_and(|t| looks_like_name(&t.surface) && new_word(&t.surface)),
+        QuestionKind::Place => tokens.windows(2).any(|pair| {
+            matches!(pair[0].surface.to_lowercase().as_str(), "in" | "at" | "near" | "from" | "off")
+                && looks_like_name(&pair[1].surface)
+                && new_word(&pair[1].surface)
+        }),
+        QuestionKind::Reason => tokens.iter().any(|t| {
+            matches!(
+                t.surface.to_lowercase().as_str(),
+                "because" | "after" | "due" | "since" | "following" | "over" | "amid"
+            )
+        }),
+        QuestionKind::Other => false,
+    };
+    if found { 1.0 } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "The Indian Navy on Saturday prevented pirates from attacking a merchant \
+        vessel in the Gulf of Aden. The navy took 23 pirates into custody.\n\n\
+        The apprehended included 12 Somalis and 11 Yemenis. The warship INS Mysore answered \
+        a distress call from MV Gibe.";
+
+    #[test]
+    fn finds_the_sentence_with_the_asked_for_thing() {
+        let article = AnalyzedArticle::new("", TEXT);
+        let how_many = answer_question(&article, "How many pirates were taken into custody?");
+        assert!(!how_many.declined);
+        assert_eq!(how_many.cited[0].number, 2);
+        let which = answer_question(&article, "Which warship answered the distress call?");
+        assert_eq!(which.cited[0].number, 4);
+        let when = answer_question(&article, "When did the navy stop the pirates?");
+        assert_eq!(when.cited[0].number, 1);
+    }
+
+    #[test]
+    fn declines_what_the_article_does_not_say() {
+        let article = AnalyzedArticle::new("", TEXT);
+        for question in [
+            "What did the prime minister say about the economy?",
+            "How much ransom was paid?",
+        ] {
+            let answer = answer_question(&article, question);
+            assert!(answer.declined, "{question}: {:?}", answer.cited);
+        }
+    }
+
+    #[test]
+    fn questions_are_checked() {
+        assert_eq!(check_question("  "), Err(QuestionError::Empty));
+        assert_eq!(check_question(&"x".repeat(301)), Err(QuestionError::TooLong));
+        assert_eq!(check_question(" Who? "), Ok("Who?"));
+    }
+}

@@ -1,0 +1,221 @@
+//! The domain types of reader accounts and their discussion: users and roles, sessions and
+//! API tokens (stored only as hashes), comments, reports and the moderation audit log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ArticleId;
+
+/// A user's row id.
+pub type UserId = i64;
+/// A comment's row id.
+pub type CommentId = i64;
+
+/// What a user may do beyond reading and commenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Reader,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "reader" => Some(Role::Reader),
+            "moderator" => Some(Role::Moderator),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// Moderators and admins may hide, restore and remove anyone's comments and ban users.
+    pub fn can_moderate(self) -> bool {
+        self >= Role::Moderator
+    }
+}
+
+/// A reader account (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    /// The name as registered; unique regardless of case.
+    pub name: String,
+    pub role: Role,
+    pub banned: bool,
+    pub created_at: DateTime<Utc>,
+    /// Comments of this user approved or published without review.
+    pub approved_comments: i64,
+}
+
+/// An account to create; the password is hashed already.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// A signed-in session found by its token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUser {
+    pub session_id: i64,
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An API token's listing (the token itself is shown once, when created).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A comment as stored, with its author's name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub id: CommentId,
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_id: UserId,
+    pub author_name: String,
+    /// What the author wrote (empty once deleted).
+    pub body_markdown: String,
+    /// The rendered and sanitized body (empty once deleted).
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    /// Hidden by a moderator.
+    pub hidden: bool,
+    /// Waiting for a moderator's approval before anyone else sees it.
+    pub held: bool,
+}
+
+impl Comment {
+    /// Whether readers other than its author and moderators see its body.
+    pub fn is_public(&self) -> bool {
+        !self.deleted && !self.hidden && !self.held
+    }
+}
+
+/// A comment to store; `body_html` is rendered and sanitized already.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_id: UserId,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub held: bool,
+}
+
+/// In which order a discussion's threads are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentOrder {
+    #[default]
+    Oldest,
+    Newest,
+}
+
+impl CommentOrder {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "oldest" => Some(CommentOrder::Oldest),
+            "newest" => Some(CommentOrder::Newest),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentOrder::Oldest => "oldest",
+            CommentOrder::Newest => "newest",
+        }
+    }
+}
+
+/// A comment waiting for a moderator: held for review, or reported and not yet resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedComment {
+    pub comment: Comment,
+    pub open_reports: i64,
+    /// The reports' reasons, newest first.
+    pub reasons: Vec<String>,
+}
+
+/// What a moderator did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    HideComment,
+    RestoreComment,
+    ApproveComment,
+    DismissReports,
+    DeleteComment,
+    BanUser,
+    UnbanUser,
+}
+
+impl ModerationAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationAction::HideComment => "hide_comment",
+            ModerationAction::RestoreComment => "restore_comment",
+            ModerationAction::ApproveComment => "approve_comment",
+            ModerationAction::DismissReports => "dismiss_reports",
+            ModerationAction::DeleteComment => "delete_comment",
+            ModerationAction::BanUser => "ban_user",
+            ModerationAction::UnbanUser => "unban_user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ModerationAction::HideComment,
+            ModerationAction::RestoreComment,
+            ModerationAction::ApproveComment,
+            ModerationAction::DismissReports,
+            ModerationAction::DeleteComment,
+            ModerationAction::BanUser,
+            ModerationAction::UnbanUser,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// One line of the moderation audit log. `moderator_id` is `None` for the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModerationEntry {
+    pub moderator_id: Option<UserId>,
+    pub action: ModerationAction,
+    pub comment_id: Option<CommentId>,
+    pub target_user_id: Option<UserId>,
+    pub note: String,
+}
+
+/// A stored audit log line, with names resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModerationRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub moderator_name: Option<String>,
+    pub action: ModerationAction,
+    pub comment_id: Option<CommentId>,
+    pub target_user_name: Option<String>,
+    pub note: String,
+}

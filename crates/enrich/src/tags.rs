@@ -1,0 +1,91 @@
+//! Hashtag normalisation: one subject is one tag whatever its case, plural or diacritics, and
+//! the articles of one story use the same tags.
+
+use tidings_core::{KeyTerm, Tag};
+
+use crate::terms::{MAX_TAGS, fold_plural};
+
+/// The key two tags are compared by: the slug (case and diacritics folded) with a plural
+/// ending folded, so `#Earthquakes` and `#earthquake` are one subject.
+pub fn tag_key(slug: &str) -> String {
+    fold_plural(slug)
+}
+
+/// A tag from a feed category: common nouns, so a plural last word is made singular
+/// ("Earthquakes" → "Earthquake").
+pub fn category_tag(label: &str) -> Option<Tag> {
+    let label = label.trim().trim_start_matches('#').trim();
+    let mut words: Vec<String> = label.split_whitespace().map(str::to_string).collect();
+    if let Some(last) = words.last_mut() {
+        let lower = last.to_lowercase();
+        let folded = fold_plural(&lower);
+        if lower.len() > 4 && lower.ends_with("ies") && folded.ends_with('y') {
+            last.truncate(last.len() - 3);
+            last.push('y');
+        } else if folded.len() + 1 == lower.len() {
+            last.pop();
+        }
+    }
+    Tag::from_label(&words.join(" "))
+}
+
+/// The tags an article shows once it joins a story: its own tags written as the story already
+/// writes them, the story's tags the article also names first, at most [`MAX_TAGS`].
+/// `story_tags` are the story's tags, most used first.
+pub fn harmonise_tags(own: &[Tag], terms: &[KeyTerm], story_tags: &[Tag]) -> Vec<Tag> {
+    let mut out: Vec<Tag> = Vec::new();
+    let push = |tag: &Tag, out: &mut Vec<Tag>| {
+        if out.len() < MAX_TAGS && !out.iter().any(|t| tag_key(&t.slug) == tag_key(&tag.slug)) {
+            out.push(tag.clone());
+        }
+    };
+    for story_tag in story_tags {
+        let key = tag_key(&story_tag.slug);
+        let named = own.iter().any(|t| tag_key(&t.slug) == key)
+            || terms.iter().any(|t| tag_key(&t.term) == key);
+        if named {
+            push(story_tag, &mut out);
+        }
+    }
+    for tag in own {
+        push(tag, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(label: &str) -> Tag {
+        Tag::from_label(label).expect("tag")
+    }
+
+    #[test]
+    fn category_plurals_fold_to_one_tag() {
+        assert_eq!(category_tag("Earthquakes").expect("tag").slug, "earthquake");
+        assert_eq!(category_tag("Nuclear Talks").expect("tag").label, "Nuclear Talk");
+        assert_eq!(category_tag("Cities").expect("tag").label, "City");
+        assert_eq!(category_tag("Zürich").expect("tag").slug, "zurich");
+        assert!(category_tag("  ").is_none());
+    }
+
+    #[test]
+    fn keys_ignore_case_plural_and_diacritics() {
+        assert_eq!(tag_key(&tag("Earthquakes").slug), tag_key(&tag("earthquake").slug));
+        assert_eq!(tag_key(&tag("Zürich").slug), tag_key(&tag("ZURICH").slug));
+    }
+
+    #[test]
+    fn story_tags_win_and_come_first() {
+        let own = vec![tag("Tehran"), tag("nuclear talk")];
+        let terms = vec![KeyTerm {
+            term: "iran".into(),
+            weight: 0.5,
+        }];
+        let story = vec![tag("Iran"), tag("Nuclear Talks"), tag("Khamenei")];
+        let out = harmonise_tags(&own, &terms, &story);
+        let labels: Vec<&str> = out.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["Iran", "Nuclear Talks", "Tehran"]);
+    }
+}

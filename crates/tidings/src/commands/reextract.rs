@@ -1,0 +1,120 @@
+//! `tidings reextract`: runs extraction again on the kept raw pages (after an upgrade, or a
+//! new site rule) and rewrites the articles' bodies, metadata, hashtags, key terms and
+//! full-text entries, with a progress bar.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use tidings_core::{ArticleId, RawPageFilter, Storage, publisher_slug};
+use url::Url;
+
+use crate::article_extraction::{decompress_page, extract_page, reextraction};
+use crate::site_rules::SiteRules;
+
+/// Which kept pages to re-extract.
+#[derive(Debug, Clone, Default)]
+pub struct ReextractOptions {
+    /// A publisher's slug (or name, which is turned into its slug).
+    pub source: Option<String>,
+    /// Only pages fetched at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Draw a progress bar on the terminal.
+    pub progress: bool,
+}
+
+/// What a re-extraction run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReextractReport {
+    /// Kept pages matching the options.
+    pub pages: usize,
+    /// Articles rewritten from their page.
+    pub updated: usize,
+    /// Pages whose new extraction was too short to replace the stored body.
+    pub kept_as_is: usize,
+    /// Pages that could not be read or extracted (each is logged).
+    pub failed: usize,
+}
+
+/// Parses `--since`: an RFC 3339 time, or a date (midnight UTC).
+pub fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .ok_or_else(|| format!("'{text}' is neither an RFC 3339 time nor a YYYY-MM-DD date"))
+}
+
+/// Re-extracts every kept page matching `options` and rewrites its article.
+pub async fn reextract(
+    storage: &Arc<dyn Storage>,
+    rules: &Arc<SiteRules>,
+    options: &ReextractOptions,
+) -> anyhow::Result<ReextractReport> {
+    let filter = RawPageFilter {
+        publisher_slug: options.source.as_deref().map(publisher_slug),
+        fetched_since: options.since,
+    };
+    let ids = storage
+        .raw_page_ids(&filter)
+        .await
+        .context("cannot list the kept pages")?;
+    let mut report = ReextractReport {
+        pages: ids.len(),
+        ..ReextractReport::default()
+    };
+    let bar = if options.progress {
+        ProgressBar::new(ids.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} pages, {per_sec}, eta {eta} {msg}")
+    {
+        bar.set_style(style);
+    }
+    for id in ids {
+        match reextract_one(storage, rules, id).await {
+            Ok(true) => report.updated += 1,
+            Ok(false) => report.kept_as_is += 1,
+            Err(e) => {
+                report.failed += 1;
+                bar.suspend(|| tracing::warn!(article = id, error = %e, "re-extraction failed"));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Re-extracts one article's page; `false` when the new body would not replace the old.
+async fn reextract_one(
+    storage: &Arc<dyn Storage>,
+    rules: &Arc<SiteRules>,
+    id: ArticleId,
+) -> anyhow::Result<bool> {
+    let (Some(page), Some(article)) = (storage.raw_page(id).await?, storage.article(id).await?)
+    else {
+        return Ok(false);
+    };
+    let url = Url::parse(&page.url).with_context(|| format!("kept URL {:?}", page.url))?;
+    let rules = Arc::clone(rules);
+    let extracted = tokio::task::spawn_blocking(move || {
+        let bytes = decompress_page(&page.body_gzip).context("kept page is not valid gzip")?;
+        let extracted = extract_page(&bytes, page.charset.as_deref(), &url, &rules)?;
+        Ok::<_, anyhow::Error>((extracted, page.categories))
+    })
+    .await
+    .context("the extractor crashed")?;
+    let (extracted, categories) = extracted?;
+    let Some(update) = reextraction(&article, extracted, &categories) else {
+        return Ok(false);
+    };
+    Ok(storage.update_article_extraction(id, update).await?)
+}

@@ -1,0 +1,208 @@
+//! Moderators' pages: the queue (held and reported comments) with hide, restore, approve,
+//! dismiss and ban actions, and the audit log of every such action.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Redirect};
+use chrono::Utc;
+use serde::Deserialize;
+use tidings_core::{ModerationAction, ModerationRecord, PageRequest, QueuedComment, User};
+
+use super::comment_actions::{existing_comment, log_action};
+use super::comment_forms::{ActionForm, parse_id};
+use super::reader_error::{ReaderError, ReaderResult};
+use super::session::Viewer;
+use crate::AppState;
+use crate::error::WebError;
+use crate::views::{Chrome, Pager, TimeView};
+
+/// Queue entries shown at once.
+const QUEUE_LIMIT: u32 = 100;
+const LOG_PER_PAGE: u32 = 50;
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+pub struct QueuePage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub items: Vec<QueueItemView>,
+}
+
+pub struct QueueItemView {
+    pub id: i64,
+    pub article_id: i64,
+    pub author: String,
+    pub author_id: i64,
+    pub time: TimeView,
+    pub body_html: String,
+    pub held: bool,
+    pub hidden: bool,
+    pub deleted: bool,
+    pub reports: i64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "moderation_log.html")]
+pub struct LogPage {
+    pub chrome: Chrome,
+    pub entries: Vec<LogEntryView>,
+    pub pager: Pager,
+}
+
+pub struct LogEntryView {
+    pub time: TimeView,
+    pub moderator: String,
+    pub action: &'static str,
+    pub comment_id: Option<i64>,
+    pub target: String,
+    pub note: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogQuery {
+    pub page: Option<String>,
+}
+
+fn require_moderator(viewer: &Viewer) -> ReaderResult<&User> {
+    let user = viewer.require_user()?;
+    if user.role.can_moderate() {
+        Ok(user)
+    } else {
+        Err(ReaderError::Forbidden("only moderators may do this".into()))
+    }
+}
+
+pub async fn queue(State(state): State<AppState>, viewer: Viewer) -> ReaderResult<Html<String>> {
+    require_moderator(&viewer)?;
+    let now = Utc::now();
+    let queued = state.storage.moderation_queue(QUEUE_LIMIT).await?;
+    let items = queued
+        .into_iter()
+        .map(|QueuedComment { comment, open_reports, reasons }| QueueItemView {
+            id: comment.id,
+            article_id: comment.article_id,
+            author: comment.author_name,
+            author_id: comment.author_id,
+            time: TimeView::new(comment.created_at, now),
+            body_html: comment.body_html,
+            held: comment.held,
+            hidden: comment.hidden,
+            deleted: comment.deleted,
+            reports: open_reports,
+            reasons,
+        })
+        .collect();
+    let page = QueuePage {
+        chrome: Chrome::new(&state.site, "Moderation queue", None),
+        csrf_token: viewer.csrf_token.clone(),
+        items,
+    };
+    Ok(Html(page.render()?))
+}
+
+pub async fn log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<LogQuery>,
+) -> ReaderResult<Html<String>> {
+    require_moderator(&viewer)?;
+    let page = crate::pages::parse_page(query.page.as_deref())?;
+    let now = Utc::now();
+    let records = state
+        .storage
+        .moderation_log(PageRequest::new(page, LOG_PER_PAGE))
+        .await?;
+    let entries = records
+        .items
+        .into_iter()
+        .map(|r: ModerationRecord| LogEntryView {
+            time: TimeView::new(r.at, now),
+            moderator: r.moderator_name.unwrap_or_else(|| "command line".into()),
+            action: r.action.as_str(),
+            comment_id: r.comment_id,
+            target: r.target_user_name.unwrap_or_default(),
+            note: r.note,
+        })
+        .collect();
+    let view = LogPage {
+        chrome: Chrome::new(&state.site, "Moderation log", None),
+        entries,
+        pager: Pager::new("/moderation/log", &[], page, records.has_more),
+    };
+    Ok(Html(view.render()?))
+}
+
+pub async fn comment_action(
+    State(state): State<AppState>,
+    Path((raw_id, action)): Path<(String, String)>,
+    viewer: Viewer,
+    Form(form): Form<ActionForm>,
+) -> ReaderResult<Redirect> {
+    viewer.check_csrf(form.csrf_token.as_deref())?;
+    let moderator = require_moderator(&viewer)?;
+    let comment = existing_comment(&state, parse_id(&raw_id, "Comment")?).await?;
+    let storage = &state.storage;
+    let action = match action.as_str() {
+        "hide" => {
+            storage.set_comment_hidden(comment.id, true).await?;
+            storage.resolve_reports(comment.id).await?;
+            ModerationAction::HideComment
+        }
+        "restore" => {
+            storage.set_comment_hidden(comment.id, false).await?;
+            ModerationAction::RestoreComment
+        }
+        "approve" => {
+            storage.approve_comment(comment.id).await?;
+            ModerationAction::ApproveComment
+        }
+        "dismiss" => {
+            storage.resolve_reports(comment.id).await?;
+            ModerationAction::DismissReports
+        }
+        other => {
+            return Err(WebError::NotFound(format!("Moderation action {other:?}")).into());
+        }
+    };
+    let note = form.reason.unwrap_or_default();
+    log_action(&state, moderator, action, Some(&comment), &note).await?;
+    Ok(Redirect::to("/moderation"))
+}
+
+pub async fn user_action(
+    State(state): State<AppState>,
+    Path((raw_id, action)): Path<(String, String)>,
+    viewer: Viewer,
+    Form(form): Form<ActionForm>,
+) -> ReaderResult<Redirect> {
+    viewer.check_csrf(form.csrf_token.as_deref())?;
+    let moderator = require_moderator(&viewer)?;
+    let id = parse_id(&raw_id, "User")?;
+    let target = state
+        .storage
+        .user(id)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("User {id}")))?;
+    if target.role.can_moderate() && moderator.role != tidings_core::Role::Admin {
+        return Err(ReaderError::Forbidden("only admins may ban moderators".into()));
+    }
+    let (banned, action) = match action.as_str() {
+        "ban" => (true, ModerationAction::BanUser),
+        "unban" => (false, ModerationAction::UnbanUser),
+        other => return Err(WebError::NotFound(format!("Moderation action {other:?}")).into()),
+    };
+    state.storage.set_banned(id, banned).await?;
+    state
+        .storage
+        .record_moderation(tidings_core::ModerationEntry {
+            moderator_id: Some(moderator.id),
+            action,
+            comment_id: None,
+            target_user_id: Some(id),
+            note: form.reason.unwrap_or_default(),
+        })
+        .await?;
+    Ok(Redirect::to("/moderation"))
+}

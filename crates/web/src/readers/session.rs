@@ -1,0 +1,247 @@
+//! Who is asking: the [`Viewer`] extractor reads the session cookie or the API token, the
+//! client's address, and computes the CSRF token for the forms it is shown. Tokens are
+//! random, given to the browser once, and stored only as SHA-256 digests.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use tidings_core::User;
+
+use super::csrf::{anonymous_csrf_token, session_csrf_token, tokens_match};
+use super::reader_error::{ReaderError, ReaderResult};
+use super::settings::AccountSettings;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "tidings_session";
+pub const FORM_COOKIE: &str = "tidings_form";
+
+/// 32 random bytes, URL-safe base64.
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The SHA-256 hex digest under which a token is stored.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// How the request proved who sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Credentials {
+    Anonymous,
+    /// A session cookie (raw token, kept to sign the CSRF token and to sign out).
+    Session(String),
+    /// An `Authorization: Bearer` API token; exempt from CSRF checks.
+    ApiToken,
+    /// An `Authorization` header that named no valid token.
+    BadToken,
+}
+
+/// The reader behind a request (or nobody), with what their forms need.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub credentials: Credentials,
+    /// The token this viewer's forms carry.
+    pub csrf_token: String,
+    /// The client's address, for throttling.
+    pub client: String,
+    /// A form cookie to set, when an anonymous visitor had none.
+    new_form_cookie: Option<String>,
+    secure_cookies: bool,
+}
+
+impl Viewer {
+    pub fn is_moderator(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can_moderate())
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub fn require_user(&self) -> ReaderResult<&User> {
+        match (&self.user, &self.credentials) {
+            (_, Credentials::BadToken) => Err(ReaderError::Unauthorized(
+                "the API token is not valid".into(),
+            )),
+            (Some(user), _) => Ok(user),
+            (None, _) => Err(ReaderError::Unauthorized(
+                "please sign in first".into(),
+            )),
+        }
+    }
+
+    /// Refuses a state-changing request whose CSRF token is missing or wrong (requests with
+    /// an API token are exempt).
+    pub fn check_csrf(&self, submitted: Option<&str>) -> ReaderResult<()> {
+        if self.credentials == Credentials::ApiToken {
+            return Ok(());
+        }
+        if self.new_form_cookie.is_some() {
+            // No form cookie came with the request: nothing to check against.
+            return Err(ReaderError::Csrf);
+        }
+        match submitted {
+            Some(token) if tokens_match(&self.csrf_token, token) => Ok(()),
+            _ => Err(ReaderError::Csrf),
+        }
+    }
+
+    /// Adds the anonymous form cookie, when one was made for this response.
+    pub fn with_cookies(&self, response: impl IntoResponse) -> Response {
+        let mut response = response.into_response();
+        if let Some(value) = &self.new_form_cookie {
+            let cookie = cookie_header(FORM_COOKIE, value, None, self.secure_cookies);
+            if let Ok(header) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(SET_COOKIE, header);
+            }
+        }
+        response
+    }
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when asked; `max_age` in seconds
+/// (`Some(0)` deletes it; `None` lasts for the browser session).
+pub fn cookie_header(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty() && value.len() <= 200)
+}
+
+fn client_address(parts: &Parts, settings: &AccountSettings) -> String {
+    if settings.trust_forwarded_for
+        && let Some(last) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|hop| !hop.is_empty())
+            .last()
+    {
+        return last.to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
+    let value = headers.get(AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    Some(token)
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ReaderError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ReaderResult<Self> {
+        let settings = &state.accounts;
+        let storage = &state.storage;
+        let client = client_address(parts, settings);
+        let mut viewer = Viewer {
+            user: None,
+            credentials: Credentials::Anonymous,
+            csrf_token: String::new(),
+            client,
+            new_form_cookie: None,
+            secure_cookies: settings.secure_cookies,
+        };
+        if let Some(token) = bearer_token(&parts.headers) {
+            let user = match token {
+                Some(token) => storage.api_token_user(&hash_token(&token)).await?,
+                None => None,
+            };
+            viewer.credentials = if user.is_some() {
+                Credentials::ApiToken
+            } else {
+                Credentials::BadToken
+            };
+            viewer.user = user;
+            return Ok(viewer);
+        }
+        if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE)
+            && let Some(session) = storage
+                .session_user(&hash_token(&token), Utc::now())
+                .await?
+        {
+            viewer.user = Some(session.user);
+            viewer.csrf_token = session_csrf_token(&token);
+            viewer.credentials = Credentials::Session(token);
+            return Ok(viewer);
+        }
+        let form_cookie = match cookie_value(&parts.headers, FORM_COOKIE) {
+            Some(value) => value,
+            None => {
+                let value = new_token();
+                viewer.new_form_cookie = Some(value.clone());
+                value
+            }
+        };
+        viewer.csrf_token = anonymous_csrf_token(&settings.secret, &form_cookie);
+        Ok(viewer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashes_fixed_length() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&a));
+    }
+
+    #[test]
+    fn cookies_are_read_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; tidings_session=xyz; b=2"));
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn cookie_flags() {
+        let cookie = cookie_header("n", "v", Some(60), true);
+        assert!(cookie.contains("HttpOnly"));
+        assert!(cookie.contains("SameSite=Lax"));
+        assert!(cookie.contains("Secure"));
+        assert!(!cookie_header("n", "v", None, false).contains("Secure"));
+    }
+}

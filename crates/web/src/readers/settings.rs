@@ -1,0 +1,96 @@
+//! How accounts and comments behave (cookie security, session length, sign-in throttling,
+//! the comment rules) and the per-process state that goes with them: the secret that signs
+//! anonymous forms' CSRF tokens and the throttles' counters.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::passwords::DummyHash;
+use super::throttle::Throttle;
+
+/// What moderators configure about comments.
+#[derive(Debug, Clone)]
+pub struct CommentRules {
+    /// Hold a new account's first comment until a moderator approves it.
+    pub hold_first_comment: bool,
+    /// Comments containing one of these words (any case) are refused.
+    pub blocked_words: Vec<String>,
+    /// Accounts younger than this many days count as new.
+    pub new_account_days: u32,
+    /// The most links a comment by a new account may contain.
+    pub new_account_max_links: usize,
+    /// Comments one account may post per hour.
+    pub account_posts_per_hour: u32,
+    /// Comments one address may post per hour.
+    pub ip_posts_per_hour: u32,
+    /// The longest comment, in characters.
+    pub max_chars: usize,
+}
+
+impl Default for CommentRules {
+    fn default() -> Self {
+        CommentRules {
+            hold_first_comment: true,
+            blocked_words: Vec::new(),
+            new_account_days: 3,
+            new_account_max_links: 1,
+            account_posts_per_hour: 30,
+            ip_posts_per_hour: 60,
+            max_chars: 10_000,
+        }
+    }
+}
+
+/// Accounts and comments: settings plus the process's secret and throttles. Cheap to clone.
+#[derive(Clone)]
+pub struct AccountSettings {
+    /// Mark cookies `Secure` (the site is served over https, perhaps behind a proxy).
+    pub secure_cookies: bool,
+    /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Whether anyone may register (accounts can always be made with the command line).
+    pub registration_open: bool,
+    pub session_lifetime: Duration,
+    pub rules: CommentRules,
+    pub(crate) secret: Arc<[u8; 32]>,
+    pub(crate) signin_per_account: Arc<Throttle>,
+    pub(crate) signin_per_ip: Arc<Throttle>,
+    pub(crate) posts_per_account: Arc<Throttle>,
+    pub(crate) posts_per_ip: Arc<Throttle>,
+    pub(crate) registrations_per_ip: Arc<Throttle>,
+    pub(crate) dummy_hash: Arc<DummyHash>,
+}
+
+/// Failed sign-ins allowed per account, and per address, in [`SIGNIN_WINDOW`].
+pub const SIGNIN_FAILURES_PER_ACCOUNT: u32 = 5;
+pub const SIGNIN_FAILURES_PER_IP: u32 = 20;
+pub const SIGNIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Accounts one address may register per hour.
+pub const REGISTRATIONS_PER_IP_PER_HOUR: u32 = 10;
+const HOUR: Duration = Duration::from_secs(3600);
+
+impl AccountSettings {
+    /// Settings with these comment rules, a fresh random secret and empty throttles.
+    pub fn new(rules: CommentRules) -> Self {
+        AccountSettings {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            registration_open: true,
+            session_lifetime: Duration::from_secs(30 * 24 * 3600),
+            secret: Arc::new(rand::random()),
+            signin_per_account: Arc::new(Throttle::new(SIGNIN_FAILURES_PER_ACCOUNT, SIGNIN_WINDOW)),
+            signin_per_ip: Arc::new(Throttle::new(SIGNIN_FAILURES_PER_IP, SIGNIN_WINDOW)),
+            posts_per_account: Arc::new(Throttle::new(rules.account_posts_per_hour, HOUR)),
+            posts_per_ip: Arc::new(Throttle::new(rules.ip_posts_per_hour, HOUR)),
+            registrations_per_ip: Arc::new(Throttle::new(REGISTRATIONS_PER_IP_PER_HOUR, HOUR)),
+            dummy_hash: Arc::new(DummyHash::default()),
+            rules,
+        }
+    }
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        AccountSettings::new(CommentRules::default())
+    }
+}
