@@ -22,7 +22,7 @@ command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; ex
 
 if [ ! -x "$work/venv/bin/python" ] || ! "$work/venv/bin/python" -c "import trafilatura" 2>/dev/null; then
     python3 -m venv "$work/venv"
-    "$work/venv/bin/pip" install --quiet trafilatura
+    "$work/venv/bin/pip" install --quiet trafilatura lxml_html_clean
 fi
 if [ ! -d "$work/node/node_modules/@mozilla/readability" ] || [ ! -d "$work/node/node_modules/jsdom" ]; then
     mkdir -p "$work/node"

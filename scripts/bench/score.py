@@ -126,7 +126,8 @@ def load_truth(dataset, page_id):
         return {"text": load_truth.zyte[page_id]["articleBody"]}
     if dataset.name.startswith("wcxb"):
         doc = json.loads((dataset / "ground-truth" / f"{page_id}.json").read_text())
-        return {"text": doc["ground_truth"]["main_content"]}
+        # A few pages have no main content in their ground truth; they are not scored.
+        return {"text": doc["ground_truth"].get("main_content")}
     meta = json.loads((dataset / page_id / "expected-metadata.json").read_text())
     return {
         "text": html_text(dataset / page_id / "expected.html"),
@@ -139,9 +140,9 @@ def load_truth(dataset, page_id):
 
 def score(dataset, page_ids, outputs):
     truths = [load_truth(dataset, page_id) for page_id in page_ids]
-    texts = [(t["text"], o.get("text") or "") for t, o in zip(truths, outputs)]
+    texts = [(t["text"], o.get("text") or "") for t, o in zip(truths, outputs) if t["text"] is not None]
     failed = sum(1 for o in outputs if "error" in o)
-    result = {"pages": len(page_ids), "failed": failed}
+    result = {"pages": len(page_ids), "scored": len(texts), "failed": failed}
     if dataset.name == "zyte":
         result.update(zyte_f1(texts))
     else:

@@ -7,7 +7,9 @@ use std::io::{BufRead, Write};
 use tidings_ai::{AnalyzedArticle, SummaryTuning, lead, summarize_with};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: summarize_eval FILE.jsonl")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: summarize_eval FILE.jsonl")?;
     let mut tuning = SummaryTuning::default();
     if let Ok(knobs) = std::env::var("TIDINGS_SUMMARY_TUNING") {
         for knob in knobs.split(',').filter(|k| !k.is_empty()) {
@@ -35,7 +37,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let text = row["text"].as_str().unwrap_or("");
         let article = AnalyzedArticle::new(title, text);
         let join = |s: tidings_ai::Summary| {
-            s.sentences.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+            s.sentences
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         };
         let record = serde_json::json!({
             "tidings": join(summarize_with(&article, &tuning, 3)),

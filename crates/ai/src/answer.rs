@@ -113,14 +113,23 @@ pub fn question_kind(question: &str) -> QuestionKind {
     let words: Vec<&str> = lower.split_whitespace().take(4).collect();
     let has = |w: &str| words.contains(&w);
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1].starts_with(b));
-    if pair("how", "many") || pair("how", "much") || pair("how", "old") || pair("how", "long")
-        || pair("how", "far") || pair("what", "percent") || pair("what", "number")
+    if pair("how", "many")
+        || pair("how", "much")
+        || pair("how", "old")
+        || pair("how", "long")
+        || pair("how", "far")
+        || pair("what", "percent")
+        || pair("what", "number")
     {
         QuestionKind::Number
     } else if has("who") || has("whom") || has("whose") {
         QuestionKind::Person
-    } else if has("when") || pair("what", "time") || pair("what", "day") || pair("what", "date")
-        || pair("which", "year") || pair("what", "year")
+    } else if has("when")
+        || pair("what", "time")
+        || pair("what", "day")
+        || pair("what", "date")
+        || pair("which", "year")
+        || pair("what", "year")
     {
         QuestionKind::Time
     } else if has("where") {
@@ -139,7 +148,7 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
         let mut seen = HashSet::new();
         article
             .stemmer
-            .content_stems(question)
+            .content_stems(&without_question_phrase(question))
             .into_iter()
             .filter(|s| !matches!(s.as_str(), "happen" | "becom" | "first" | "name"))
             .filter(|s| seen.insert(s.clone()))
@@ -148,14 +157,24 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
     let question_words: HashSet<String> = crate::text::raw_words(question)
         .map(str::to_lowercase)
         .collect();
-    let total: f64 = question_stems.iter().map(|s| article.idf(s)).sum();
+    // Words of the headline name the article's topic; nearly every sentence is about them,
+    // so they count half: what the question asks *about the topic* must be found.
+    let weight = |stem: &str| {
+        let topic = if article.title_stems.contains(stem) {
+            0.5
+        } else {
+            1.0
+        };
+        topic * article.idf(stem)
+    };
+    let total: f64 = question_stems.iter().map(|s| weight(s)).sum();
     let mut scored: Vec<(usize, f64, f64)> = Vec::new();
     if total > 0.0 {
         for index in 0..article.sentences.len() {
             let stems: HashSet<&str> = article.content_stems(index).collect();
             let matched: f64 = question_stems
                 .iter()
-                .map(|q| match_strength(q, &stems) * article.idf(q))
+                .map(|q| match_strength(q, &stems) * weight(q))
                 .sum();
             let coverage = matched / total;
             let shape = answer_shape(article, index, kind, &question_words);
@@ -168,7 +187,8 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
     };
     let needs_shape = !matches!(kind, QuestionKind::Other | QuestionKind::Reason);
     let best_shape = answer_shape(article, best_index, kind, &question_words);
-    if best_coverage < COVERAGE_THRESHOLD || needs_shape && best_shape == 0.0 && best_coverage < 0.75
+    if best_coverage < COVERAGE_THRESHOLD
+        || needs_shape && best_shape == 0.0 && best_coverage < 0.75
     {
         return declined(question, kind);
     }
@@ -185,6 +205,24 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
         kind,
         cited,
         declined: false,
+    }
+}
+
+/// The question without its opening "how old / how long / how far / how big" phrase, whose
+/// second word asks for the answer's shape rather than naming something to find.
+fn without_question_phrase(question: &str) -> String {
+    let mut words = question.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.clone().next().unwrap_or("").to_lowercase();
+    if first.eq_ignore_ascii_case("how")
+        && matches!(
+            second.as_str(),
+            "old" | "long" | "far" | "big" | "large" | "tall" | "soon"
+        )
+    {
+        words.skip(1).collect::<Vec<_>>().join(" ")
+    } else {
+        question.to_owned()
     }
 }
 
@@ -237,14 +275,20 @@ fn answer_shape(
         QuestionKind::Time => tokens
             .iter()
             .any(|t| is_time_word(&t.surface) && new_word(&t.surface)),
-        QuestionKind::Person => tokens
-            .iter()
-            .skip(1)
-            .any(|t| looks_like_name(&t.surface) && new_word(&t.surface))
-            || tokens.first().is_some_and(|t| looks_like_name(&t.surface) && new_word(&t.surface)),
+        QuestionKind::Person => {
+            tokens
+                .iter()
+                .skip(1)
+                .any(|t| looks_like_name(&t.surface) && new_word(&t.surface))
+                || tokens
+                    .first()
+                    .is_some_and(|t| looks_like_name(&t.surface) && new_word(&t.surface))
+        }
         QuestionKind::Place => tokens.windows(2).any(|pair| {
-            matches!(pair[0].surface.to_lowercase().as_str(), "in" | "at" | "near" | "from" | "off")
-                && looks_like_name(&pair[1].surface)
+            matches!(
+                pair[0].surface.to_lowercase().as_str(),
+                "in" | "at" | "near" | "from" | "off"
+            ) && looks_like_name(&pair[1].surface)
                 && new_word(&pair[1].surface)
         }),
         QuestionKind::Reason => tokens.iter().any(|t| {
@@ -292,9 +336,29 @@ mod tests {
     }
 
     #[test]
+    fn how_phrases_ask_for_a_shape_not_a_word() {
+        assert_eq!(without_question_phrase("How old is Ada?"), "is Ada?");
+        assert_eq!(
+            without_question_phrase("How many boats?"),
+            "How many boats?"
+        );
+        let article = AnalyzedArticle::new(
+            "",
+            "Ada Lovelace, 36, wrote the notes. She was born in London.",
+        );
+        assert_eq!(
+            answer_question(&article, "How old is Ada Lovelace?").cited[0].number,
+            1
+        );
+    }
+
+    #[test]
     fn questions_are_checked() {
         assert_eq!(check_question("  "), Err(QuestionError::Empty));
-        assert_eq!(check_question(&"x".repeat(301)), Err(QuestionError::TooLong));
+        assert_eq!(
+            check_question(&"x".repeat(301)),
+            Err(QuestionError::TooLong)
+        );
         assert_eq!(check_question(" Who? "), Ok("Who?"));
     }
 }

@@ -132,7 +132,8 @@ impl Assistant {
                 if let Ok(mut answer) = serde_json::from_str::<AiAnswer>(&value) {
                     answer.cached = true;
                     if let Some(tx) = deltas {
-                        let text: Vec<&str> = answer.lines.iter().map(|l| l.text.as_str()).collect();
+                        let text: Vec<&str> =
+                            answer.lines.iter().map(|l| l.text.as_str()).collect();
                         let _ = tx.send(text.join(" ")).await;
                     }
                     return ModelOutcome::Answered { answer };
@@ -183,8 +184,7 @@ fn unavailable(error: &LlmError) -> ModelOutcome {
             "Today's AI budget is spent; showing what Tidings finds without the model.".to_owned()
         }
         LlmError::Config(_) => {
-            "The language model is misconfigured; showing what Tidings finds without it."
-                .to_owned()
+            "The language model is misconfigured; showing what Tidings finds without it.".to_owned()
         }
         _ => "The language model is unavailable right now; showing what Tidings finds without \
               it."

@@ -155,12 +155,12 @@ struct Fact {
 /// surname, gathered per outlet; a key with more than one value across outlets differs.
 fn disagreements(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec<Disagreement> {
     let mut by_key: BTreeMap<String, Vec<OutletClaim>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     for (source, article) in sources.iter().zip(analyzed) {
-        let mut seen_keys = BTreeSet::new();
         for sentence in &article.sentences {
             for fact in facts(&sentence.text, sentence.number, article) {
                 // The first value an outlet gives for a key is its claim.
-                if seen_keys.insert(fact.about.clone()) {
+                if seen.insert((source.outlet.clone(), fact.about.clone())) {
                     by_key.entry(fact.about).or_default().push(OutletClaim {
                         outlet: source.outlet.clone(),
                         article_id: source.article_id,
@@ -175,9 +175,9 @@ fn disagreements(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec<D
     by_key
         .into_iter()
         .filter(|(_, claims)| {
-            let outlets: BTreeSet<&str> = claims.iter().map(|c| c.outlet.as_str()).collect();
+            // Claims are one per outlet: two values mean two outlets disagree.
             let values: BTreeSet<&str> = claims.iter().map(|c| c.value.as_str()).collect();
-            outlets.len() > 1 && values.len() > 1
+            values.len() > 1
         })
         .map(|(about, claims)| Disagreement { about, claims })
         .take(6)
@@ -214,6 +214,8 @@ fn facts(text: &str, number: usize, article: &AnalyzedArticle) -> Vec<Fact> {
             && looks_like_name(words[i - 1])
             && looks_like_name(word)
             && words[i - 1].len() > 2
+            && !NOT_FIRST_NAMES.contains(&words[i - 1].to_lowercase().as_str())
+            && !NOT_SURNAMES.contains(&word.to_lowercase().as_str())
         {
             out.push(Fact {
                 about: format!("name {word}"),
@@ -224,6 +226,127 @@ fn facts(text: &str, number: usize, article: &AnalyzedArticle) -> Vec<Fact> {
     }
     out
 }
+
+/// Words before a capitalized word that are titles or place words, not first names.
+const NOT_FIRST_NAMES: &[&str] = &[
+    "gov",
+    "governor",
+    "president",
+    "sen",
+    "senator",
+    "rep",
+    "judge",
+    "chief",
+    "captain",
+    "capt",
+    "officer",
+    "minister",
+    "prime",
+    "general",
+    "gen",
+    "coach",
+    "actor",
+    "actress",
+    "director",
+    "mayor",
+    "sheriff",
+    "deputy",
+    "detective",
+    "sergeant",
+    "lieutenant",
+    "constable",
+    "pope",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "saint",
+    "mount",
+    "lake",
+    "new",
+    "north",
+    "south",
+    "east",
+    "west",
+    "daily",
+    "the",
+    "former",
+    "late",
+    "star",
+    "singer",
+    "producer",
+    "agent",
+    "spokesman",
+    "spokeswoman",
+    "trooper",
+    "commissioner",
+    "councilman",
+    "councilwoman",
+];
+
+/// Capitalized words that end names of places and organisations, not of people.
+const NOT_SURNAMES: &[&str] = &[
+    "news",
+    "times",
+    "post",
+    "church",
+    "party",
+    "court",
+    "house",
+    "department",
+    "police",
+    "street",
+    "road",
+    "park",
+    "center",
+    "centre",
+    "university",
+    "school",
+    "hospital",
+    "bank",
+    "island",
+    "county",
+    "city",
+    "state",
+    "states",
+    "club",
+    "company",
+    "ministry",
+    "council",
+    "office",
+    "airport",
+    "station",
+    "theatre",
+    "theater",
+    "stadium",
+    "river",
+    "bay",
+    "gulf",
+    "sea",
+    "ocean",
+    "valley",
+    "district",
+    "agency",
+    "service",
+    "network",
+    "institute",
+    "commission",
+    "association",
+    "foundation",
+    "group",
+    "games",
+    "awards",
+    "festival",
+    "entertainment",
+    "navy",
+    "army",
+    "force",
+    "guard",
+    "precinct",
+    "jail",
+    "prison",
+    "press",
+];
 
 const WEEKDAYS: &[&str] = &[
     "monday",
@@ -259,7 +382,8 @@ fn number_value(word: &str) -> Option<String> {
         return Some(value.to_string());
     }
     let digits: String = word.chars().filter(|c| *c != ',').collect();
-    let looks_numeric = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let looks_numeric =
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
     // Years are dates, not counts.
     let is_year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
     (looks_numeric && !is_year && digits.chars().any(|c| c.is_ascii_digit())).then_some(digits)
@@ -281,8 +405,16 @@ mod tests {
     #[test]
     fn attributes_sentences_and_finds_differing_numbers() {
         let sources = vec![
-            source(1, "Coastline Gazette", "A strong earthquake struck the coast on Tuesday, killing 12 people. Rescue teams searched the rubble overnight. Officials said the quake measured 6.1."),
-            source(2, "Metro Ledger", "An earthquake hit the coastal region on Tuesday and killed 15 people. Hundreds of homes were damaged. The quake measured 6.1, officials said."),
+            source(
+                1,
+                "Coastline Gazette",
+                "A strong earthquake struck the coast on Tuesday, killing 12 people. Rescue teams searched the rubble overnight. Officials said the quake measured 6.1.",
+            ),
+            source(
+                2,
+                "Metro Ledger",
+                "An earthquake hit the coastal region on Tuesday and killed 15 people. Hundreds of homes were damaged. The quake measured 6.1, officials said.",
+            ),
         ];
         let brief = story_brief(&sources);
         assert!(brief.sentences.len() >= 2);
@@ -297,7 +429,15 @@ mod tests {
         assert_eq!(values, BTreeSet::from(["12", "15"]));
         assert!(
             !brief.disagreements.iter().any(|d| d.about == "day"),
-            "both say Tuesday"
+            "every outlet's first account says Tuesday"
+        );
+        assert!(
+            !brief
+                .disagreements
+                .iter()
+                .any(|d| d.about.starts_with("name")),
+            "titles are not first names: {:?}",
+            brief.disagreements
         );
     }
 

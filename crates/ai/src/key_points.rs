@@ -70,7 +70,12 @@ pub fn main_clause(sentence: &str) -> String {
         text = format!("{}.", text[..comma].trim_end_matches(['.', ',']));
     }
     // "Officials said that X" → "X"
-    for marker in [" said that ", " says that ", " announced that ", " reported that "] {
+    for marker in [
+        " said that ",
+        " says that ",
+        " announced that ",
+        " reported that ",
+    ] {
         if let Some(at) = text.find(marker)
             && text[..at].split_whitespace().count() <= 5
         {
@@ -112,11 +117,13 @@ fn cut_at_clause(text: &str) -> String {
         .sum::<usize>()
         .min(text.len());
     let head = &text[..text.floor_char_boundary(limit)];
-    let boundary = [", which ", ", who ", "; ", ", while ", ", after ", ", but ", " — ", ", as "]
-        .iter()
-        .filter_map(|marker| head.rfind(marker))
-        .filter(|&at| head[..at].split_whitespace().count() >= MIN_POINT_WORDS)
-        .max();
+    let boundary = [
+        ", which ", ", who ", "; ", ", while ", ", after ", ", but ", " — ", ", as ",
+    ]
+    .iter()
+    .filter_map(|marker| head.rfind(marker))
+    .filter(|&at| head[..at].split_whitespace().count() >= MIN_POINT_WORDS)
+    .max();
     match boundary {
         Some(at) => head[..at].to_owned(),
         None => match head.rfind(", ") {
@@ -139,7 +146,11 @@ fn strip_parentheses(text: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" ,", ",").replace(" .", ".")
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
+        .replace(" .", ".")
 }
 
 fn capitalize(text: &str) -> String {
@@ -181,11 +192,19 @@ mod tests {
     #[test]
     fn key_points_avoid_summary_sentences() {
         let text = (1..=12)
-            .map(|i| format!("Sentence number {i} talks about the harbour, the ships and cargo number {i}."))
+            .map(|i| {
+                format!(
+                    "Sentence number {i} talks about the harbour, the ships and cargo number {i}."
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ");
         let article = AnalyzedArticle::new("Harbour ships", &text);
-        let summary: Vec<usize> = summarize(&article).sentences.iter().map(|s| s.number).collect();
+        let summary: Vec<usize> = summarize(&article)
+            .sentences
+            .iter()
+            .map(|s| s.number)
+            .collect();
         let points = key_points(&article);
         assert!((3..=5).contains(&points.len()), "{points:?}");
         assert!(points.iter().all(|p| !summary.contains(&p.sentence)));

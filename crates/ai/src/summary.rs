@@ -84,7 +84,9 @@ pub fn summarize_with(article: &AnalyzedArticle, tuning: &SummaryTuning, count: 
         tuning.window.min(n)
     };
     let long_enough = (0..window)
-        .filter(|&i| article.word_count(i) >= tuning.min_words && !is_boilerplate(&article.sentences[i].text))
+        .filter(|&i| {
+            article.word_count(i) >= tuning.min_words && !is_boilerplate(&article.sentences[i].text)
+        })
         .count();
     let mut base: Vec<(usize, f64)> = (0..window)
         .filter(|&i| long_enough < count || article.word_count(i) >= tuning.min_words)
@@ -141,7 +143,8 @@ fn base_score(
     } else {
         0.0
     };
-    tuning.position_weight * position + tuning.centrality_weight * centrality
+    tuning.position_weight * position
+        + tuning.centrality_weight * centrality
         + tuning.title_weight * title
         - length
 }
@@ -149,9 +152,16 @@ fn base_score(
 /// Lines that are page furniture rather than prose (bylines, timestamps, captions).
 fn is_boilerplate(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["published:", "updated:", "last updated", "follow @", "click here", "scroll down"]
-        .iter()
-        .any(|marker| lower.contains(marker))
+    [
+        "published:",
+        "updated:",
+        "last updated",
+        "follow @",
+        "click here",
+        "scroll down",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
         || lower.starts_with("by ")
 }
 
@@ -206,6 +216,10 @@ mod tests {
     fn short_articles_are_their_own_summary() {
         let article = AnalyzedArticle::new("", "Only one sentence here.");
         assert_eq!(summarize(&article).sentences.len(), 1);
-        assert!(summarize(&AnalyzedArticle::new("", "")).sentences.is_empty());
+        assert!(
+            summarize(&AnalyzedArticle::new("", ""))
+                .sentences
+                .is_empty()
+        );
     }
 }

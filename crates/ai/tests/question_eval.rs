@@ -39,13 +39,18 @@ fn question_set_meets_the_bars() {
     assert!(questions.len() >= 60, "the set has at least 60 questions");
     let (mut answerable, mut right, mut unanswerable, mut declined) = (0, 0, 0, 0);
     for q in &questions {
-        let row = corpus.get(&q.article).unwrap_or_else(|| panic!("no article {}", q.article));
+        let row = corpus
+            .get(&q.article)
+            .unwrap_or_else(|| panic!("no article {}", q.article));
         let article = AnalyzedArticle::new(&row.title, &row.paragraphs.join("\n\n"));
         let answer = answer_question(&article, &q.question);
         match &q.answer {
             Some(expected) => {
                 assert!(
-                    article.sentences.iter().any(|s| s.text.contains(expected.as_str())),
+                    article
+                        .sentences
+                        .iter()
+                        .any(|s| s.text.contains(expected.as_str())),
                     "{}: the expected answer {expected:?} is not one sentence",
                     q.question
                 );
@@ -62,7 +67,11 @@ fn question_set_meets_the_bars() {
                 if answer.declined {
                     declined += 1;
                 } else {
-                    println!("ANSWERED {:?} -> {:?}", q.question, answer.cited.first().map(|s| &s.text));
+                    println!(
+                        "ANSWERED {:?} -> {:?}",
+                        q.question,
+                        answer.cited.first().map(|s| &s.text)
+                    );
                 }
             }
         }
@@ -74,6 +83,12 @@ fn question_set_meets_the_bars() {
         100.0 * accuracy,
         100.0 * decline_rate
     );
-    assert!(accuracy >= 0.8, "first-citation accuracy {accuracy:.3} below 0.8");
-    assert!(decline_rate >= 0.8, "decline rate {decline_rate:.3} below 0.8");
+    assert!(
+        accuracy >= 0.8,
+        "first-citation accuracy {accuracy:.3} below 0.8"
+    );
+    assert!(
+        decline_rate >= 0.8,
+        "decline rate {decline_rate:.3} below 0.8"
+    );
 }

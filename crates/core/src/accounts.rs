@@ -91,8 +91,7 @@ pub trait AccountStore: Send + Sync {
     /// Publishes a held comment and counts it towards its author's approved comments.
     async fn approve_comment(&self, id: CommentId) -> StorageResult<bool>;
     /// Public comments (not deleted, hidden or held) per article, for the given articles.
-    async fn comment_counts(&self, articles: &[ArticleId])
-    -> StorageResult<Vec<(ArticleId, i64)>>;
+    async fn comment_counts(&self, articles: &[ArticleId]) -> StorageResult<Vec<(ArticleId, i64)>>;
 
     // ---- moderation ----
     /// Records a reader's report; reporting the same comment twice keeps one report.

@@ -26,7 +26,9 @@ pub type StorageResult<T> = Result<T, StorageError>;
 /// Everything Tidings stores. Implementations are cheap to share (`Arc<dyn Storage>`).
 /// Each capability beyond feeds and articles has its own trait in its own module.
 #[async_trait]
-pub trait Storage: StoryStore + AccountStore + AiStore + RawPageStore + Send + Sync + 'static {
+pub trait Storage:
+    StoryStore + AccountStore + AiStore + RawPageStore + Send + Sync + 'static
+{
     // ---- feeds ----
     /// Adds a feed; `Conflict` when its URL is there already. Due for fetching at once.
     async fn add_feed(&self, feed: NewFeed) -> StorageResult<Feed>;
@@ -66,15 +68,21 @@ pub trait Storage: StoryStore + AccountStore + AiStore + RawPageStore + Send + S
     ) -> StorageResult<Paged<ArticleCard>>;
     /// The tag (with its most common label) and its article count, if any article has it.
     async fn tag(&self, slug: &str) -> StorageResult<Option<TagCount>>;
-    async fn tag_articles(&self, slug: &str, page: PageRequest)
-    -> StorageResult<Paged<ArticleCard>>;
+    async fn tag_articles(
+        &self,
+        slug: &str,
+        page: PageRequest,
+    ) -> StorageResult<Paged<ArticleCard>>;
     /// Tags used most by articles shown since `since`.
     async fn trending_tags(&self, since: DateTime<Utc>, limit: u32)
     -> StorageResult<Vec<TagCount>>;
     /// Full-text search over titles and bodies, best match first. The query is the reader's
     /// words; the backend escapes them.
-    async fn search_articles(&self, query: &str, page: PageRequest)
-    -> StorageResult<Paged<ArticleCard>>;
+    async fn search_articles(
+        &self,
+        query: &str,
+        page: PageRequest,
+    ) -> StorageResult<Paged<ArticleCard>>;
     /// Articles from *other* publishers sharing the most key terms with this one.
     async fn related_articles(&self, id: ArticleId, limit: u32) -> StorageResult<Vec<ArticleCard>>;
 }

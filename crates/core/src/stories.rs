@@ -96,8 +96,11 @@ pub trait StoryStore: Send + Sync {
     /// Stories by their newest article, newest first.
     async fn latest_stories(&self, page: PageRequest) -> StorageResult<Paged<StorySummary>>;
     /// Stories with an article tagged `slug`, newest first.
-    async fn tag_stories(&self, slug: &str, page: PageRequest)
-    -> StorageResult<Paged<StorySummary>>;
+    async fn tag_stories(
+        &self,
+        slug: &str,
+        page: PageRequest,
+    ) -> StorageResult<Paged<StorySummary>>;
     /// `None` when there is no such article.
     async fn article_links(&self, id: ArticleId) -> StorageResult<Option<ArticleLinks>>;
     /// The story's other coverage first, then the nearest articles; never the article itself,

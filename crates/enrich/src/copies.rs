@@ -79,7 +79,10 @@ pub fn choose_original(first: &CopyEvidence<'_>, second: &CopyEvidence<'_>) -> O
     if points_to(first, second) {
         return Original::Second;
     }
-    match (credits(second, first.publisher), credits(first, second.publisher)) {
+    match (
+        credits(second, first.publisher),
+        credits(first, second.publisher),
+    ) {
         (true, false) => return Original::First,
         (false, true) => return Original::Second,
         _ => {}
@@ -146,7 +149,10 @@ mod tests {
     fn trimmed_copy_with_boilerplate_is_a_copy() {
         let original = paragraphs(8, "Northfield").join("\n\n");
         let mut copy = paragraphs(8, "Northfield")[..5].to_vec();
-        copy.insert(0, "(AP) — Subscribe to our newsletter for the latest news.".into());
+        copy.insert(
+            0,
+            "(AP) — Subscribe to our newsletter for the latest news.".into(),
+        );
         copy.push("Copyright 2026 The Associated Press. All rights reserved.".into());
         assert!(is_copy(&original, &copy.join("\n\n")));
     }
@@ -180,7 +186,11 @@ mod tests {
         b.published = Some(50);
         assert_eq!(choose_original(&b, &a), Original::Second);
 
-        let mut c = evidence("https://c.example/1", "Portal", "Storm hits, via Daily Ledger.");
+        let mut c = evidence(
+            "https://c.example/1",
+            "Portal",
+            "Storm hits, via Daily Ledger.",
+        );
         c.published = Some(10);
         assert_eq!(choose_original(&a, &c), Original::First);
 

@@ -15,4 +15,4 @@ pub use story_index::{
     IndexedArticle, Neighbour, Placement, StoryIndex, StoryIndexConfig, StoryKey,
 };
 pub use tags::{category_tag, harmonise_tags, tag_key};
-pub use terms::{Enrichment, MAX_TAGS, MAX_TERMS, enrich, fold_plural};
+pub use terms::{Enrichment, MAX_TAGS, MAX_TERMS, NAME_TERM_PREFIX, enrich, fold_plural};

@@ -306,7 +306,6 @@ pub(crate) static STOPWORDS: &[&str] = &[
     "your",
 ];
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

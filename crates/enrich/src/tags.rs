@@ -3,7 +3,7 @@
 
 use tidings_core::{KeyTerm, Tag};
 
-use crate::terms::{MAX_TAGS, fold_plural};
+use crate::terms::{MAX_TAGS, NAME_TERM_PREFIX, fold_plural};
 
 /// The key two tags are compared by: the slug (case and diacritics folded) with a plural
 /// ending folded, so `#Earthquakes` and `#earthquake` are one subject.
@@ -42,7 +42,9 @@ pub fn harmonise_tags(own: &[Tag], terms: &[KeyTerm], story_tags: &[Tag]) -> Vec
     for story_tag in story_tags {
         let key = tag_key(&story_tag.slug);
         let named = own.iter().any(|t| tag_key(&t.slug) == key)
-            || terms.iter().any(|t| tag_key(&t.term) == key);
+            || terms
+                .iter()
+                .any(|t| tag_key(t.term.trim_start_matches(NAME_TERM_PREFIX)) == key);
         if named {
             push(story_tag, &mut out);
         }
@@ -64,7 +66,10 @@ mod tests {
     #[test]
     fn category_plurals_fold_to_one_tag() {
         assert_eq!(category_tag("Earthquakes").expect("tag").slug, "earthquake");
-        assert_eq!(category_tag("Nuclear Talks").expect("tag").label, "Nuclear Talk");
+        assert_eq!(
+            category_tag("Nuclear Talks").expect("tag").label,
+            "Nuclear Talk"
+        );
         assert_eq!(category_tag("Cities").expect("tag").label, "City");
         assert_eq!(category_tag("Zürich").expect("tag").slug, "zurich");
         assert!(category_tag("  ").is_none());
@@ -72,7 +77,10 @@ mod tests {
 
     #[test]
     fn keys_ignore_case_plural_and_diacritics() {
-        assert_eq!(tag_key(&tag("Earthquakes").slug), tag_key(&tag("earthquake").slug));
+        assert_eq!(
+            tag_key(&tag("Earthquakes").slug),
+            tag_key(&tag("earthquake").slug)
+        );
         assert_eq!(tag_key(&tag("Zürich").slug), tag_key(&tag("ZURICH").slug));
     }
 

@@ -12,8 +12,13 @@ use crate::tags::{category_tag, tag_key};
 pub const MAX_TAGS: usize = 6;
 /// Most key terms kept per article for finding related coverage.
 pub const MAX_TERMS: usize = 40;
+/// Key terms that are names (people, places, organisations) start with this.
+pub const NAME_TERM_PREFIX: char = '@';
 /// How much more a name (person, place, organisation) weighs than a word in the key terms.
 const NAME_WEIGHT: f32 = 2.0;
+/// How much more a number (a year, a toll, a score) counts than a word: numbers tell two
+/// events of one kind apart.
+const NUMBER_WEIGHT: u32 = 3;
 
 /// Hashtags and key terms of one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +64,8 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
 
     let mut scored: HashMap<String, f32> = HashMap::new();
     for (label, count) in &names {
-        let key = tidings_core::tag_slug(label);
-        if key.len() >= 2 {
+        let key = format!("{NAME_TERM_PREFIX}{}", tidings_core::tag_slug(label));
+        if key.len() >= 3 {
             *scored.entry(key).or_default() += NAME_WEIGHT * count.score();
         }
     }
@@ -143,7 +148,8 @@ fn word_counts(title: &str, text: &str) -> HashMap<String, u32> {
             if is_stopword(&word) {
                 continue;
             }
-            *counts.entry(fold_plural(&word)).or_default() += times;
+            let weight = if digits { times * NUMBER_WEIGHT } else { times };
+            *counts.entry(fold_plural(&word)).or_default() += weight;
         }
     }
     counts
@@ -223,7 +229,6 @@ fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
 }
 
 const CONNECTORS: &[&str] = &["of", "de", "del", "la", "van", "von", "bin", "al"];
-
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,11 @@ fn normalise(value: Option<&str>) -> Option<String> {
 /// the wall-clock time.
 fn parse_time(raw: &str) -> Option<(Option<DateTime<FixedOffset>>, NaiveDateTime)> {
     let raw = raw.trim();
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+    ] {
         if let Ok(time) = DateTime::parse_from_str(raw, format) {
             return Some((Some(time), time.naive_local()));
         }
@@ -36,7 +40,11 @@ fn parse_time(raw: &str) -> Option<(Option<DateTime<FixedOffset>>, NaiveDateTime
     if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
         return Some((Some(time), time.naive_local()));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(time) = NaiveDateTime::parse_from_str(raw.trim_end_matches('Z'), format) {
             return Some((None, time));
         }
@@ -104,9 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let hit = match (*field, want, got[i].as_deref()) {
                 (_, None, None) => true,
                 ("publishedTime", Some(w), Some(g)) => same_time(w, g),
-                ("byline", w, g) => {
-                    without_by(normalise(w)) == without_by(normalise(g))
-                }
+                ("byline", w, g) => without_by(normalise(w)) == without_by(normalise(g)),
                 (_, w, g) => normalise(w) == normalise(g),
             };
             if hit {

@@ -88,10 +88,10 @@ fn score(truth: &str, predicted: &str, words: &regex::Regex) -> (f64, f64, f64) 
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let dir = Path::new(
-        args.get(1)
-            .map_or("/work/shared/data/extraction/wcxb-dev-articles", String::as_str),
-    );
+    let dir = Path::new(args.get(1).map_or(
+        "/work/shared/data/extraction/wcxb-dev-articles",
+        String::as_str,
+    ));
     let worst_n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10);
     let only = args.get(3);
     let words = regex::Regex::new(r"\w+")?;
@@ -116,7 +116,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         per_page.push((page.id.clone(), p, r, f1));
     }
     let n = per_page.len().max(1) as f64;
-    let mean = |pick: fn(&(String, f64, f64, f64)) -> f64| per_page.iter().map(pick).sum::<f64>() / n;
+    let mean =
+        |pick: fn(&(String, f64, f64, f64)) -> f64| per_page.iter().map(pick).sum::<f64>() / n;
     let (p, r, f1) = (mean(|x| x.1), mean(|x| x.2), mean(|x| x.3));
     per_page.sort_by(|a, b| a.3.total_cmp(&b.3));
     println!("worst pages (precision, recall, F1):");

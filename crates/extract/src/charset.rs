@@ -15,8 +15,24 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
     let encoding = header_charset
         .and_then(|label| Encoding::for_label(label.trim().trim_matches('"').as_bytes()))
         .or_else(|| Encoding::for_bom(bytes).map(|(encoding, _)| encoding))
-        .or_else(|| meta_charset(&bytes[..bytes.len().min(META_SCAN_BYTES)]))
-        .unwrap_or_else(|| detect(bytes));
+        .or_else(|| {
+            let declared = meta_charset(&bytes[..bytes.len().min(META_SCAN_BYTES)]);
+            // Bytes that are valid UTF-8 with non-ASCII text are UTF-8 whatever a stale
+            // `<meta>` says: other encodings almost never form long valid UTF-8 sequences.
+            // Checking validity is also far cheaper than statistical detection.
+            if declared.is_none_or(|e| e != encoding_rs::UTF_8) && is_utf8_text(bytes) {
+                Some(encoding_rs::UTF_8)
+            } else {
+                declared
+            }
+        })
+        .unwrap_or_else(|| {
+            if bytes.is_ascii() {
+                encoding_rs::UTF_8
+            } else {
+                detect(bytes)
+            }
+        });
     // A UTF-16 label in a meta tag cannot be right for bytes that were readable as ASCII.
     let encoding = if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
         if Encoding::for_bom(bytes).is_some() {
@@ -30,6 +46,11 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
     // `decode` honours a BOM over the given encoding and strips it.
     let (text, _, _) = encoding.decode(bytes);
     text.into_owned()
+}
+
+/// Valid UTF-8 holding at least one non-ASCII character (pure ASCII says nothing).
+fn is_utf8_text(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -93,6 +114,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn valid_utf8_wins_over_a_stale_legacy_declaration() {
+        let page = "<meta charset=\"gb2312\"><title>新电脑</title>".as_bytes();
+        assert!(decode_html(page, None).contains("新电脑"));
+        let latin = b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>";
+        assert!(decode_html(latin, None).contains("café"));
+    }
 
     #[test]
     fn meta_charset_is_found_in_http_equiv() {

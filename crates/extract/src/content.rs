@@ -5,6 +5,7 @@
 //! Every pass is a linear walk over the arena (aggregates are summed child-to-parent by walking
 //! the document-order arena backwards), so huge pages stay fast.
 
+use crate::cleanup;
 use crate::dom::{Dom, NodeData, NodeId};
 use crate::junk;
 
@@ -218,10 +219,24 @@ pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Select
         }
         let node = &dom.nodes[id];
         let tag = node.tag();
-        let scorable = match tag {
-            "p" | "pre" | "td" => true,
-            "div" | "section" => !node.children.iter().any(|&c| is_block(dom.nodes[c].tag())),
-            _ => false,
+        let has_block_child = || node.children.iter().any(|&c| is_block(dom.nodes[c].tag()));
+        let scorable = match &node.data {
+            NodeData::Element { .. } => match tag {
+                "p" | "pre" | "td" => true,
+                "div" | "section" => !has_block_child(),
+                _ => false,
+            },
+            // Loose text beside blocks (a body written straight into a layout `<div>`) counts
+            // as a paragraph of its parent.
+            NodeData::Text(_) => node.parent.is_some_and(|p| {
+                let parent = &dom.nodes[p];
+                matches!(parent.tag(), "div" | "section" | "article" | "main")
+                    && parent
+                        .children
+                        .iter()
+                        .any(|&c| is_block(dom.nodes[c].tag()))
+            }),
+            NodeData::Document => false,
         };
         if !scorable || a.text_len[id] < 25 {
             continue;
@@ -255,7 +270,7 @@ pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Select
 
     let body = dom.find_tag("body").unwrap_or(0);
     let Some(&(mut top, top_score)) = ranked.first() else {
-        let skip = clean_inside(dom, &a, &[body], &score, byline);
+        let skip = cleanup::clean_inside(dom, &a, &[body], &score, byline);
         return Selection {
             roots: vec![body],
             skip,
@@ -302,7 +317,7 @@ pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Select
     top = widen_to_split_body(dom, &a, top);
 
     let roots = with_siblings(dom, &a, &score, top);
-    let skip = clean_inside(dom, &a, &roots, &score, byline);
+    let skip = cleanup::clean_inside(dom, &a, &roots, &score, byline);
     Selection { roots, skip }
 }
 
@@ -396,146 +411,4 @@ pub fn node_text(dom: &Dom, id: NodeId, limit: usize) -> String {
         stack.extend(node.children.iter().rev());
     }
     out
-}
-
-/// Marks elements inside the chosen body that are not article text.
-fn clean_inside(
-    dom: &Dom,
-    a: &Analysis,
-    roots: &[NodeId],
-    score: &[Option<f32>],
-    byline: Option<&str>,
-) -> Vec<bool> {
-    let n = dom.nodes.len();
-    let mut skip = a.dead.clone();
-    let plain = |id: NodeId| a.text_len[id].saturating_sub(a.link_len[id]);
-    let body_plain: u32 = roots.iter().map(|&r| plain(r)).sum();
-    let mut stack: Vec<NodeId> = roots.to_vec();
-    while let Some(id) = stack.pop() {
-        if skip[id] {
-            continue;
-        }
-        // A container holding most of the body's prose is the article, whatever its class.
-        let holds_most = plain(id) as f32 > 0.5 * body_plain as f32;
-        if !roots.contains(&id) && !holds_most && should_drop(dom, a, id, score, byline) {
-            skip[id] = true;
-            continue;
-        }
-        stack.extend(dom.nodes[id].children.iter().copied());
-    }
-    debug_assert_eq!(skip.len(), n);
-    skip
-}
-
-/// Whether `id` is one of a run of siblings sharing its class that together hold most of their
-/// parent's prose: a body split into repeated blocks ("widget", "module") whose class names
-/// would otherwise mark them as furniture.
-fn in_prose_run(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
-    let node = &dom.nodes[id];
-    let Some(parent) = node.parent else {
-        return false;
-    };
-    let plain = |n: NodeId| a.text_len[n].saturating_sub(a.link_len[n]);
-    let Some(key) = node.attr("class").and_then(|c| c.split_whitespace().next()) else {
-        return false;
-    };
-    let mut run_plain = 0u32;
-    let mut run_len = 0usize;
-    for &sibling in &dom.nodes[parent].children {
-        let sibling_key = dom.nodes[sibling]
-            .attr("class")
-            .and_then(|c| c.split_whitespace().next());
-        if !a.dead[sibling] && sibling_key == Some(key) {
-            run_plain += plain(sibling);
-            run_len += 1;
-        }
-    }
-    run_len >= 3 && run_plain as f32 > 0.6 * plain(parent) as f32 && a.link_density(parent) < 0.3
-}
-
-fn should_drop(
-    dom: &Dom,
-    a: &Analysis,
-    id: NodeId,
-    score: &[Option<f32>],
-    byline: Option<&str>,
-) -> bool {
-    let node = &dom.nodes[id];
-    let tag = node.tag();
-    if tag.is_empty() {
-        return false;
-    }
-    if tag == "h1" && a.text_len[id] < 300 {
-        return true;
-    }
-    let len = a.text_len[id];
-    let is_textual = matches!(
-        tag,
-        "p" | "div"
-            | "li"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "span"
-            | "strong"
-            | "em"
-            | "b"
-            | "a"
-            | "section"
-            | "blockquote"
-            | "address"
-            | "time"
-            | "small"
-    );
-    if is_textual && len > 0 && len < 300 {
-        let text = node_text(dom, id, 1200);
-        if (len < 160 && junk::is_promo_line(&text))
-            || junk::is_byline_or_dateline(&text, byline)
-            || junk::is_legal_or_tags(&text)
-        {
-            return true;
-        }
-    }
-    if !matches!(
-        tag,
-        "div"
-            | "section"
-            | "ul"
-            | "ol"
-            | "table"
-            | "form"
-            | "aside"
-            | "figure"
-            | "header"
-            | "footer"
-            | "dl"
-    ) {
-        return false;
-    }
-    let weight = junk::class_weight(node);
-    let own_score = score[id].unwrap_or(0.0);
-    if weight + own_score < 0.0 && tag != "figure" && !in_prose_run(dom, a, id) {
-        return true;
-    }
-    if a.commas[id] >= 10 {
-        return false;
-    }
-    let is_list = matches!(tag, "ul" | "ol" | "dl");
-    let is_figure = tag == "figure";
-    let paragraphs = a.paragraphs[id] as f32;
-    let images = a.images[id] as f32;
-    let list_items = a.list_items[id] as f32 - 100.0;
-    let density = a.link_density(id);
-    let has_table = tag == "table";
-    if has_table {
-        return density > 0.5 && len < 2000;
-    }
-    (images > 1.0 && paragraphs / images < 0.5 && !is_figure && len < 200)
-        || (!is_list && list_items > paragraphs)
-        || (len < 25 && (images == 0.0 || images > 2.0) && !is_figure)
-        || (!is_list && weight < 25.0 && density > 0.2 && len < 2000)
-        || (is_list && density > 0.5)
-        || (weight >= 25.0 && density > 0.5)
 }

@@ -10,14 +10,14 @@ use crate::dom::Node;
 /// Class/id words that mark furniture whatever else the class says.
 static STRONG_JUNK: LazyLock<Regex> = LazyLock::new(|| {
     build(
-        r"(?:^|[^a-z])(?:share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|sign-up|promo|promos|promotion|cookie|cookies|consent|gdpr|related|recommended|recommendations|outbrain|taboola|breadcrumbs?|sidebar|comments?|commentlist|disqus|advert|advertisement|adslot|ad-slot|ad-container|ad-wrapper|adunit|ad-unit|ads|ad|dfp|sponsored|sponsor|popup|modal|most-popular|mostpopular|trending|toolbar|skip-link|skiplink|print-only|visually-hidden|sr-only|screen-reader-text|author-bio|authorbio|bio-box|byline|tags|tag-list|taglist|keywords|topics-list|read-more|readmore|more-stories|also-read|further-reading|paywall|piano|inline-cta|cta)(?:$|[^a-z])",
+        r"(?:^|[^a-z])(?:share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|sign-up|promo|promos|promotion|cookie|cookies|consent|gdpr|related|recommended|recommendations|outbrain|taboola|breadcrumbs?|sidebar|comments?|commentlist|disqus|advert|advertisement|adslot|ad-slot|ad-container|ad-wrapper|adunit|ad-unit|ads|ad|dfp|sponsored|sponsor|popup|modal|most-popular|mostpopular|trending|toolbar|skip-link|skiplink|print-only|visually-hidden|sr-only|screen-reader-text|author-bio|authorbio|bio-box|byline|tags|tag-list|taglist|keywords|topics-list|read-more|readmore|more-stories|also-read|further-reading|piano|inline-cta|cta)(?:$|[^a-z])",
     )
 });
 
 /// Class/id words that mark furniture unless the class also names the article.
 static WEAK_JUNK: LazyLock<Regex> = LazyLock::new(|| {
     build(
-        r"(?:^|[^a-z])(?:header|footer|menu|nav|navbar|navigation|banner|masthead|extra|legends|remark|replies|rss|shoutbox|skyscraper|supplemental|pagination|pager|meta|metadata|dateline|timestamp|credits|login|signin|search|utility|nocontent|rail|aside|caption-credit)(?:$|[^a-z])",
+        r"(?:^|[^a-z])(?:header|footer|menu|nav|navbar|navigation|banner|masthead|extra|legends|remark|replies|rss|shoutbox|skyscraper|supplemental|pagination|pager|meta|metadata|dateline|timestamp|credits|login|signin|search|utility|nocontent|rail|aside|caption-credit|paywall)(?:$|[^a-z])",
     )
 });
 
@@ -44,6 +44,13 @@ static PROMO_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Calls to action anywhere in a short block: newsletter sign-ups, "requires JavaScript".
+static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    build(
+        r"(?:sign up|subscribe)\b.{0,120}\b(?:newsletter|inbox)|\b(?:requires|enable) javascript\b|delivered (?:to|through) your (?:inbox|letterbox|door)|^tell us what you think",
+    )
+});
+
 /// Bylines and datelines: "By Jane Doe", "Posted … by …", "Updated 3 May 2024", a bare date.
 static BYLINE_OR_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     build(
@@ -51,10 +58,10 @@ static BYLINE_OR_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Copyright notices and tag lists at the end of a body.
+/// Copyright notices, photo credits and tag lists.
 static LEGAL_OR_TAGS: LazyLock<Regex> = LazyLock::new(|| {
     build(
-        r"©|&copy;|\ball rights reserved\b|^copyright\b|\bsubject to copyright\b|^(?:tags|tagged|tagged with|filed under|topics|categories|more on)\s*:",
+        r"©|&copy;|\ball rights reserved\b|^copyright\b|\bsubject to copyright\b|^(?:tags|tagged|tagged with|filed under|topics|categories|more on)\s*:|^\(?(?:photo|photos|photograph|image|picture|illustration|credit|image credit|photo credit)s?(?: by)?\s*:",
     )
 });
 
@@ -231,6 +238,12 @@ pub fn is_byline_or_dateline(text: &str, byline: Option<&str>) -> bool {
     })
 }
 
+/// Whether a block of under 300 characters asks the reader to sign up, subscribe or act.
+pub fn is_call_to_action(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    lower.chars().count() < 300 && CALL_TO_ACTION.is_match(&lower)
+}
+
 /// Whether a short block is a copyright notice or a tag list.
 pub fn is_legal_or_tags(text: &str) -> bool {
     let lower = text.trim().to_lowercase();
@@ -278,14 +291,31 @@ mod tests {
             "Updated figures show that unemployment fell.",
             "Abigail Norcross said the council would vote on Tuesday. The vote is close.",
         ] {
-            assert!(!is_byline_or_dateline(line, Some("Abigail Norcross")), "{line}");
+            assert!(
+                !is_byline_or_dateline(line, Some("Abigail Norcross")),
+                "{line}"
+            );
         }
     }
 
     #[test]
     fn legal_lines_and_tag_lists_are_recognised() {
-        assert!(is_legal_or_tags("© 2019 The New Arab. All rights reserved."));
+        assert!(is_legal_or_tags(
+            "© 2019 The New Arab. All rights reserved."
+        ));
         assert!(is_legal_or_tags("Filed under: politics, courts"));
-        assert!(!is_legal_or_tags("The court ruled on the copyright claim on Monday."));
+        assert!(is_call_to_action(
+            "There's plenty more. Sign up today to get the free daily newsletter."
+        ));
+        assert!(is_call_to_action("This slideshow requires JavaScript."));
+        assert!(!is_call_to_action(
+            "The council will subscribe to the regional water scheme next year."
+        ));
+        assert!(is_legal_or_tags(
+            "Photo: David Zalubowski, Associated Press"
+        ));
+        assert!(!is_legal_or_tags(
+            "The court ruled on the copyright claim on Monday."
+        ));
     }
 }

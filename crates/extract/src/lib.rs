@@ -3,13 +3,15 @@
 //! per-site rules. Pure and synchronous; any input gives `Ok` or an [`ExtractError`].
 //!
 //! Modules: [`charset`] decodes bytes, `dom` builds the page tree, `junk` knows furniture,
-//! `content` picks the body, `render` writes text and HTML, `metadata` reads head facts,
+//! `content` picks the body, `cleanup` trims inside it, `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
 //! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
 
 mod charset;
+mod cleanup;
 mod content;
 mod dom;
 mod junk;
+mod linked_data;
 mod metadata;
 mod render;
 mod sanitize;
@@ -83,15 +85,6 @@ pub fn extract(
         html.truncate(cut);
     }
     let page = dom::Dom::parse(&html);
-    if std::env::var("XDBG").is_ok() {
-        eprintln!("nodes={} body={:?}", page.nodes.len(), page.find_tag("body"));
-        let sel = content::select(&page, content::Strictness::Strict, None);
-        for r in &sel.roots { eprintln!("root {} {} {:?} text={}", r, page.nodes[*r].tag(), page.nodes[*r].attr("class"), content::node_text(&page,*r,200)); }
-        let mut st = sel.roots.iter().map(|&r| (r,0)).collect::<Vec<_>>();
-        while let Some((id,d)) = st.pop() { let n=&page.nodes[id]; if n.tag().is_empty() {continue;} let t=content::node_text(&page,id,100000); let l=t.split_whitespace().count(); if l<5 {continue;}
-          eprintln!("{}{} {} {:?} words={} skip={} {:.60}", "  ".repeat(d), id, n.tag(), n.attr("class").map(|c| &c[..c.len().min(60)]), l, sel.skip[id], t.split_whitespace().collect::<Vec<_>>().join(" "));
-          if d<8 && !sel.skip[id] { for &c in n.children.iter().rev() { st.push((c,d+1)); } } }
-    }
     let base = page
         .head
         .base_href

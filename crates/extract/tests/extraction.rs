@@ -89,11 +89,15 @@ fn article_blocks_are_kept() {
     assert!(article.html.contains("<blockquote>"), "{}", article.html);
     assert!(article.html.contains("<figcaption>"), "{}", article.html);
     assert!(
-        article.html.contains("The rebuilt deck seen from the east bank"),
+        article
+            .html
+            .contains("The rebuilt deck seen from the east bank"),
         "the caption stays in the HTML body"
     );
     assert!(
-        !article.text.contains("The rebuilt deck seen from the east bank"),
+        !article
+            .text
+            .contains("The rebuilt deck seen from the east bank"),
         "captions are left out of the plain text"
     );
 }

@@ -18,7 +18,12 @@ fn prose(n: usize) -> String {
 fn body_split_into_widget_blocks_is_kept() {
     // Page builders wrap each paragraph in a block whose class says "widget".
     let blocks: String = (0..6)
-        .map(|n| format!(r#"<div class="builder-widget widget-text"><p>{}</p></div>"#, prose(n)))
+        .map(|n| {
+            format!(
+                r#"<div class="builder-widget widget-text"><p>{}</p></div>"#,
+                prose(n)
+            )
+        })
         .collect();
     let page = format!(
         r#"<html><body><nav><a href="/">Home</a></nav><div class="page">{blocks}</div></body></html>"#
@@ -90,7 +95,11 @@ fn copyright_and_tag_lines_are_dropped() {
     let article = run(&page);
     assert!(article.text.contains("Paragraph 3 explains"));
     assert!(!article.text.contains("Filed under"), "{}", article.text);
-    assert!(!article.text.contains("All rights reserved"), "{}", article.text);
+    assert!(
+        !article.text.contains("All rights reserved"),
+        "{}",
+        article.text
+    );
 }
 
 #[test]
@@ -111,7 +120,11 @@ fn json_ld_in_cdata_is_read_and_name_matching_the_title_wins() {
         article.published.map(|d| d.to_rfc3339()).as_deref(),
         Some("2001-10-29T01:59:14+00:00")
     );
-    assert_eq!(article.language.as_deref(), Some("en"), "primary subtag only");
+    assert_eq!(
+        article.language.as_deref(),
+        Some("en"),
+        "primary subtag only"
+    );
 }
 
 #[test]
@@ -134,9 +147,18 @@ fn declared_titles_and_bylines_follow_the_preferred_order() {
 #[test]
 fn page_bylines_lose_prefixes_and_trailing_dates() {
     for (markup, want) in [
-        (r#"<span class="byline">By Dan Goodin - Apr 16, 2015 8:02 pm UTC</span>"#, "Dan Goodin"),
-        (r#"<div class="author-name">por César Salza</div>"#, "César Salza"),
-        (r#"<a rel="author" href="/a">Nicolas Perriault —</a>"#, "Nicolas Perriault"),
+        (
+            r#"<span class="byline">By Dan Goodin - Apr 16, 2015 8:02 pm UTC</span>"#,
+            "Dan Goodin",
+        ),
+        (
+            r#"<div class="author-name">por César Salza</div>"#,
+            "César Salza",
+        ),
+        (
+            r#"<a rel="author" href="/a">Nicolas Perriault —</a>"#,
+            "Nicolas Perriault",
+        ),
     ] {
         let page = format!(
             r#"<html><body><article>{markup}<p>{}</p><p>{}</p></article></body></html>"#,
@@ -145,4 +167,51 @@ fn page_bylines_lose_prefixes_and_trailing_dates() {
         );
         assert_eq!(run(&page).byline.as_deref(), Some(want), "{markup}");
     }
+}
+
+#[test]
+fn loose_text_beside_blocks_is_the_body() {
+    // The article written straight into a layout `<div>`, between a date line and a share row.
+    let page = format!(
+        r#"<html><body><div class="menu"><ul><li><a href="/a">News archive for every month of the year</a></li></ul></div>
+<div class="col-main"><p class="title">Pier to be rebuilt</p><small>05/10/2018</small><br>{} {} {}<br><br>
+<div class="row"><a href="/share">Share</a></div></div>
+<div class="footer-address">Harbour Office, 1 Quay Street, open weekdays from nine to five, phone 555-0100</div></body></html>"#,
+        prose(0),
+        prose(1),
+        prose(2)
+    );
+    let article = run(&page);
+    assert!(
+        article.text.contains("Paragraph 2 explains"),
+        "{}",
+        article.text
+    );
+    assert!(!article.text.contains("Quay Street"), "{}", article.text);
+}
+
+#[test]
+fn text_in_a_paywall_container_is_kept() {
+    let open: String = (0..2).map(|n| format!("<p>{}</p>", prose(n))).collect();
+    let gated: String = (2..6).map(|n| format!("<p>{}</p>", prose(n))).collect();
+    let page = format!(
+        r#"<html><body><article><div class="article-body">{open}<div class="paywall">{gated}</div></div></article></body></html>"#
+    );
+    let article = run(&page);
+    assert!(
+        article.text.contains("Paragraph 5 explains"),
+        "{}",
+        article.text
+    );
+}
+
+#[test]
+fn calls_to_action_are_dropped() {
+    let paragraphs: String = (0..4).map(|n| format!("<p>{}</p>", prose(n))).collect();
+    let page = format!(
+        r#"<html><body><article>{paragraphs}<p>This slideshow requires JavaScript.</p><p>There's plenty more where that came from. Sign up today to get the free daily newsletter delivered to your inbox.</p></article></body></html>"#
+    );
+    let article = run(&page);
+    assert!(!article.text.contains("JavaScript"), "{}", article.text);
+    assert!(!article.text.contains("newsletter"), "{}", article.text);
 }

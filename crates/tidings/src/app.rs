@@ -58,6 +58,7 @@ impl App {
                 .config
                 .accounts
                 .settings(&self.config.comments, &self.config.server.base_url),
+            ai: tidings_web::ai::AiServices::new(self.config.ai.assistant()?),
         }))
     }
 

@@ -21,6 +21,7 @@ pub struct Config {
     pub accounts: crate::reader_config::AccountsConfig,
     pub comments: crate::reader_config::CommentsConfig,
     pub extract: ExtractConfig,
+    pub ai: crate::ai_config::AiConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -78,6 +79,7 @@ impl Default for Config {
             accounts: Default::default(),
             comments: Default::default(),
             extract: ExtractConfig::default(),
+            ai: Default::default(),
         }
     }
 }
@@ -191,6 +193,7 @@ impl Config {
         crate::site_rules::SiteRules::compile(&self.extract.site_rules)
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         self.accounts.validate(&self.comments)?;
+        self.ai.validate()?;
         if !self.server.base_url.is_empty() {
             url::Url::parse(&self.server.base_url)
                 .map_err(|e| anyhow::anyhow!("configuration: server.base_url is not a URL: {e}"))?;

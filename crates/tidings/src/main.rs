@@ -45,6 +45,10 @@ enum Command {
     ImportOpml { file: PathBuf },
     /// Print every feed as OPML.
     ExportOpml,
+    /// Print the offline summary of each article in JSON lines (url, title, text, …).
+    Summarize { file: PathBuf },
+    /// Import articles from JSON lines (url, title, text or html, publisher, published, id).
+    Import { file: PathBuf },
     /// Run Tidings with made-up outlets served on loopback (no internet needed).
     Demo {
         /// Address the site listens on.
@@ -149,6 +153,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = App::open(config).await?;
             tidings::commands::users::run_user_command(&app, command).await?;
         }
+        Command::Summarize { file } => {
+            let failed =
+                tidings::commands::summarize::summarize_file(&file, &mut std::io::stdout().lock())?;
+            if failed > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::ExampleConfig => {
             print!("{EXAMPLE_CONFIG}");
         }
@@ -195,6 +206,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.invalid.len()
             );
             for problem in &report.invalid {
+                println!("  skipped {problem}");
+            }
+        }
+        Command::Import { file } => {
+            let app = App::open(config).await?;
+            let contents = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let report = tidings::commands::import::import_jsonl(&app, &contents, true).await?;
+            println!(
+                "Imported {} articles ({} were there already, {} rejected).",
+                report.inserted,
+                report.duplicates,
+                report.rejected.len()
+            );
+            for problem in &report.rejected {
                 println!("  skipped {problem}");
             }
         }

@@ -43,15 +43,20 @@ pub struct Pipeline {
     robots: RobotsCache,
     config: IngestConfig,
     site_rules: Arc<SiteRules>,
+    stories: crate::story_stage::StoryStage,
 }
 
 impl Pipeline {
     pub fn new(storage: Arc<dyn Storage>, config: IngestConfig) -> anyhow::Result<Self> {
         let fetcher = Fetcher::new(fetcher_config(&config))?;
         Ok(Pipeline {
-            storage,
             fetcher,
             robots: RobotsCache::new(),
+            stories: crate::story_stage::StoryStage::new(
+                Arc::clone(&storage),
+                tidings_enrich::StoryIndexConfig::default(),
+            ),
+            storage,
             config,
             site_rules: Arc::new(SiteRules::default()),
         })
@@ -61,6 +66,11 @@ impl Pipeline {
     pub fn with_site_rules(mut self, rules: SiteRules) -> Self {
         self.site_rules = Arc::new(rules);
         self
+    }
+
+    /// The story stage every stored article goes through.
+    pub fn stories(&self) -> &crate::story_stage::StoryStage {
+        &self.stories
     }
 
     pub fn site_rules(&self) -> &Arc<SiteRules> {
@@ -226,8 +236,12 @@ impl Pipeline {
         {
             return Ok(EntryOutcome::Duplicate);
         }
+        let placed = article.clone();
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
+                if let Err(e) = self.stories.place(id, &placed).await {
+                    tracing::warn!(article = id, error = %e, "story placement failed");
+                }
                 if let Some(kept) = kept_page {
                     self.keep_raw_page(id, kept, &entry.categories).await;
                 }

@@ -110,7 +110,11 @@ impl CompiledRule {
             .and_then(|s| page.select(&s).next().map(|h| h.html()))
             .unwrap_or_default();
         let mut kept: Vec<(ego_tree::NodeId, String)> = Vec::new();
-        for element in page.root_element().descendants().filter_map(ElementRef::wrap) {
+        for element in page
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
             if !self.keep.iter().any(|selector| selector.matches(&element)) {
                 continue;
             }
@@ -154,10 +158,26 @@ mod tests {
     #[test]
     fn only_matching_hosts_and_their_subdomains_are_rewritten() {
         let rules = rules(&[], &["aside"]);
-        assert!(rules.apply(Some(&url("https://news.example.com/a")), PAGE).is_some());
-        assert!(rules.apply(Some(&url("https://www.news.example.com/a")), PAGE).is_some());
-        assert!(rules.apply(Some(&url("https://othernews.example.com/a")), PAGE).is_none());
-        assert!(rules.apply(Some(&url("https://example.com/a")), PAGE).is_none());
+        assert!(
+            rules
+                .apply(Some(&url("https://news.example.com/a")), PAGE)
+                .is_some()
+        );
+        assert!(
+            rules
+                .apply(Some(&url("https://www.news.example.com/a")), PAGE)
+                .is_some()
+        );
+        assert!(
+            rules
+                .apply(Some(&url("https://othernews.example.com/a")), PAGE)
+                .is_none()
+        );
+        assert!(
+            rules
+                .apply(Some(&url("https://example.com/a")), PAGE)
+                .is_none()
+        );
         assert!(rules.apply(None, PAGE).is_none());
     }
 
@@ -166,7 +186,10 @@ mod tests {
         let out = rules(&[], &["aside", ".promo"])
             .apply(Some(&url("https://news.example.com/a")), PAGE)
             .expect("rule applies");
-        assert!(!out.contains("Related") && !out.contains("Buy now"), "{out}");
+        assert!(
+            !out.contains("Related") && !out.contains("Buy now"),
+            "{out}"
+        );
         assert!(out.contains("One.") && out.contains("Three."), "{out}");
     }
 
@@ -175,9 +198,19 @@ mod tests {
         let out = rules(&[".story", ".story p", ".story-extra"], &["aside"])
             .apply(Some(&url("https://news.example.com/a")), PAGE)
             .expect("rule applies");
-        assert!(out.contains("<title>T</title>") && out.contains("author"), "{out}");
-        assert!(!out.contains("Buy now") && !out.contains("Related"), "{out}");
-        assert_eq!(out.matches("One.").count(), 1, "nested matches kept once: {out}");
+        assert!(
+            out.contains("<title>T</title>") && out.contains("author"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("Buy now") && !out.contains("Related"),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("One.").count(),
+            1,
+            "nested matches kept once: {out}"
+        );
         let one = out.find("One.").expect("one");
         let three = out.find("Three.").expect("three");
         assert!(one < three, "{out}");

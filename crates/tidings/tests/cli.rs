@@ -29,7 +29,10 @@ fn example_config_is_a_valid_configuration_file() {
     assert!(output.status.success());
     let path = dir.path().join("tidings.toml");
     std::fs::write(&path, stdout(&output)).expect("write");
-    let list = tidings(dir.path(), &["--config", path.to_str().expect("utf-8"), "feed", "list"]);
+    let list = tidings(
+        dir.path(),
+        &["--config", path.to_str().expect("utf-8"), "feed", "list"],
+    );
     assert!(list.status.success(), "{}", stderr(&list));
     assert!(stdout(&list).contains("No feeds yet"));
 }
@@ -39,7 +42,10 @@ fn a_bad_configuration_fails_with_one_line_naming_the_setting() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("bad.toml");
     std::fs::write(&path, "[ingest]\nconcurrent_feeds = 0\n").expect("write");
-    let output = tidings(dir.path(), &["--config", path.to_str().expect("utf-8"), "feed", "list"]);
+    let output = tidings(
+        dir.path(),
+        &["--config", path.to_str().expect("utf-8"), "feed", "list"],
+    );
     assert!(!output.status.success());
     let err = stderr(&output);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -63,20 +69,46 @@ fn extract_prints_one_json_object_per_page() {
     .expect("write");
     let output = tidings(
         dir.path(),
-        &["extract", "--url", "https://harbor.example/news/budget", page.to_str().expect("utf-8"), page.to_str().expect("utf-8")],
+        &[
+            "extract",
+            "--url",
+            "https://harbor.example/news/budget",
+            page.to_str().expect("utf-8"),
+            page.to_str().expect("utf-8"),
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2);
     let json: serde_json::Value = serde_json::from_str(lines[0]).expect("json");
-    for field in ["title", "byline", "published", "image", "language", "canonical_url", "site_name", "text", "html"] {
+    for field in [
+        "title",
+        "byline",
+        "published",
+        "image",
+        "language",
+        "canonical_url",
+        "site_name",
+        "text",
+        "html",
+    ] {
         assert!(json.get(field).is_some(), "{field} missing from {json}");
     }
     assert_eq!(json["title"], "Budget passes");
     assert_eq!(json["published"], "2026-11-20T08:00:00+01:00");
-    assert!(json["text"].as_str().expect("text").contains(&format!("{paragraph}\n\n{paragraph}")));
-    assert!(json["html"].as_str().expect("html").contains("https://harbor.example/more"));
+    assert!(
+        json["text"]
+            .as_str()
+            .expect("text")
+            .contains(&format!("{paragraph}\n\n{paragraph}"))
+    );
+    assert!(
+        json["html"]
+            .as_str()
+            .expect("html")
+            .contains("https://harbor.example/more")
+    );
 }
 
 #[test]
@@ -84,7 +116,11 @@ fn extract_names_a_missing_file_and_exits_non_zero() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = tidings(dir.path(), &["extract", "/no/such/page.html"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("/no/such/page.html"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("/no/such/page.html"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -111,21 +147,38 @@ fn opml_import_then_export_round_trips_the_feeds() {
     .expect("write");
     let import = tidings(dir.path(), &["import-opml", opml.to_str().expect("utf-8")]);
     assert!(import.status.success(), "{}", stderr(&import));
-    assert!(stdout(&import).contains("Imported 2 feeds"), "{}", stdout(&import));
+    assert!(
+        stdout(&import).contains("Imported 2 feeds"),
+        "{}",
+        stdout(&import)
+    );
     let again = tidings(dir.path(), &["import-opml", opml.to_str().expect("utf-8")]);
-    assert!(stdout(&again).contains("2 were there already"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("2 were there already"),
+        "{}",
+        stdout(&again)
+    );
 
     let list = stdout(&tidings(dir.path(), &["feed", "list"]));
-    assert!(list.contains("Harbor & Bay") && list.contains("https://valley.example/atom.xml"), "{list}");
+    assert!(
+        list.contains("Harbor & Bay") && list.contains("https://valley.example/atom.xml"),
+        "{list}"
+    );
     assert!(list.contains("never"), "{list}");
 
     let export = tidings(dir.path(), &["export-opml"]);
     assert!(export.status.success());
     let xml = stdout(&export);
-    assert!(xml.contains("xmlUrl=\"https://harbor.example/feed.xml\""), "{xml}");
+    assert!(
+        xml.contains("xmlUrl=\"https://harbor.example/feed.xml\""),
+        "{xml}"
+    );
     assert!(xml.contains("Harbor &amp; Bay"), "{xml}");
 
-    let remove = tidings(dir.path(), &["feed", "remove", "https://valley.example/atom.xml"]);
+    let remove = tidings(
+        dir.path(),
+        &["feed", "remove", "https://valley.example/atom.xml"],
+    );
     assert!(remove.status.success(), "{}", stderr(&remove));
     assert!(!stdout(&tidings(dir.path(), &["feed", "list"])).contains("valley"));
     let missing = tidings(dir.path(), &["feed", "remove", "999"]);

@@ -13,8 +13,12 @@ use tidings_core::{BodySource, PageRequest, Storage};
 use tidings_storage::SqliteStorage;
 
 async fn demo_app() -> (App, tidings::demo::DemoPublishers) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let (publishers, _server) = start_publishers(listener, Utc::now()).await.expect("publishers");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let (publishers, _server) = start_publishers(listener, Utc::now())
+        .await
+        .expect("publishers");
     let mut config = Config::default();
     config.ingest.per_host_concurrency = 8;
     config.ingest.concurrent_pages = 8;
@@ -23,7 +27,9 @@ async fn demo_app() -> (App, tidings::demo::DemoPublishers) {
 }
 
 async fn serve(app: &App) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let router = app.router().expect("router");
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -36,7 +42,10 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
     let (inserted, failed_feeds) = ingest_demo(&app, &publishers).await.expect("ingest");
     assert_eq!(failed_feeds, 0, "{:#?}", app.storage.list_feeds().await);
     assert_eq!(inserted, publishers.article_count);
-    assert_eq!(app.storage.count_articles().await.expect("count") as usize, publishers.article_count);
+    assert_eq!(
+        app.storage.count_articles().await.expect("count") as usize,
+        publishers.article_count
+    );
 
     // Polling again stores nothing new (feeds answer 304 or list known entries).
     for feed in app.storage.list_feeds().await.expect("feeds") {
@@ -45,23 +54,51 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
         assert!(report.error.is_none(), "{:?}", report.error);
     }
 
-    let latest = app.storage.latest_articles(PageRequest::new(1, 200)).await.expect("latest");
+    let latest = app
+        .storage
+        .latest_articles(PageRequest::new(1, 200))
+        .await
+        .expect("latest");
     let mut from_pages = 0;
     let mut tagged = 0;
     for card in &latest.items {
-        let article = app.storage.article(card.id).await.expect("get").expect("exists");
+        let article = app
+            .storage
+            .article(card.id)
+            .await
+            .expect("get")
+            .expect("exists");
         if article.body_source == BodySource::Page {
             from_pages += 1;
         }
-        for junk in ["Sign up for", "[Read:", "Share on", "We use cookies", "Advertisement"] {
-            assert!(!article.text.contains(junk), "{junk:?} in {}: {}", article.url, article.text);
+        for junk in [
+            "Sign up for",
+            "[Read:",
+            "Share on",
+            "We use cookies",
+            "Advertisement",
+        ] {
+            assert!(
+                !article.text.contains(junk),
+                "{junk:?} in {}: {}",
+                article.url,
+                article.text
+            );
         }
         if !article.tags.is_empty() {
             tagged += 1;
         }
     }
-    assert_eq!(from_pages, latest.items.len(), "every demo page is extractable");
-    assert!(tagged * 10 >= latest.items.len() * 9, "only {tagged} of {} articles have hashtags", latest.items.len());
+    assert_eq!(
+        from_pages,
+        latest.items.len(),
+        "every demo page is extractable"
+    );
+    assert!(
+        tagged * 10 >= latest.items.len() * 9,
+        "only {tagged} of {} articles have hashtags",
+        latest.items.len()
+    );
 
     let base = serve(&app).await;
     let client = reqwest::Client::new();
@@ -74,13 +111,30 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
         .text()
         .await
         .expect("body");
-    let article = app.storage.article(card.id).await.expect("get").expect("exists");
+    let article = app
+        .storage
+        .article(card.id)
+        .await
+        .expect("get")
+        .expect("exists");
     assert!(html.contains("id=\"article-body\""));
     assert!(html.contains("id=\"attribution\""));
-    assert!(html.contains(&format!("Article originally published at <a href=\"{}\"", article.original_url())), "{html}");
-    assert!(html.contains(&format!("rel=\"canonical\" href=\"{}\"", article.original_url())));
+    assert!(
+        html.contains(&format!(
+            "Article originally published at <a href=\"{}\"",
+            article.original_url()
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "rel=\"canonical\" href=\"{}\"",
+        article.original_url()
+    )));
     assert!(html.contains("id=\"hashtags\""));
-    assert!(html.contains("id=\"related\""), "demo events have coverage from other outlets");
+    assert!(
+        html.contains("id=\"related\""),
+        "demo events have coverage from other outlets"
+    );
     let home = client.get(format!("{base}/")).send().await.expect("home");
     assert!(home.status().is_success());
 }
@@ -93,10 +147,14 @@ async fn a_site_url_is_turned_into_its_feed_by_discovery() {
         allow_private: true,
         ..AddFeedOptions::default()
     };
-    let feed = add_feed(&app, &outlet.home_url, options.clone()).await.expect("discovered");
+    let feed = add_feed(&app, &outlet.home_url, options.clone())
+        .await
+        .expect("discovered");
     assert_eq!(feed.url, outlet.feed_url);
     assert_eq!(feed.publisher, outlet.name);
-    let again = add_feed(&app, &outlet.feed_url, options).await.expect_err("added twice");
+    let again = add_feed(&app, &outlet.feed_url, options)
+        .await
+        .expect_err("added twice");
     assert!(again.to_string().contains("added already"), "{again}");
     let refused = add_feed(&app, &outlet.home_url, AddFeedOptions::default())
         .await

@@ -109,7 +109,12 @@ async fn reextract_rewrites_articles_from_kept_pages() {
     let kept = app.storage.raw_page(id).await.expect("read").expect("kept");
     assert_eq!(kept.charset.as_deref(), Some("windows-1252"));
     assert_eq!(kept.categories, vec!["Harbour".to_string()]);
-    let before = app.storage.article(id).await.expect("read").expect("stored");
+    let before = app
+        .storage
+        .article(id)
+        .await
+        .expect("read")
+        .expect("stored");
     assert!(before.text.contains("timber piles"), "{}", before.text);
     assert!(!before.text.contains("lighthouse"), "{}", before.text);
 
@@ -130,7 +135,12 @@ async fn reextract_rewrites_articles_from_kept_pages() {
         .await
         .expect("reextract");
     assert_eq!(report.pages, 0);
-    let unchanged = app.storage.article(id).await.expect("read").expect("stored");
+    let unchanged = app
+        .storage
+        .article(id)
+        .await
+        .expect("read")
+        .expect("stored");
     assert_eq!(unchanged.text, before.text);
 
     let mine = ReextractOptions {
@@ -143,12 +153,25 @@ async fn reextract_rewrites_articles_from_kept_pages() {
         .expect("reextract");
     assert_eq!((report.pages, report.updated, report.failed), (1, 1, 0));
 
-    let after = app.storage.article(id).await.expect("read").expect("stored");
-    assert!(after.text.contains("lighthouse café"), "charset kept: {}", after.text);
+    let after = app
+        .storage
+        .article(id)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert!(
+        after.text.contains("lighthouse café"),
+        "charset kept: {}",
+        after.text
+    );
     assert!(!after.text.contains("timber piles"), "{}", after.text);
     assert_eq!(after.title, before.title);
     assert!(after.excerpt.starts_with("Appendix"), "{}", after.excerpt);
-    assert!(after.tags.iter().any(|t| t.slug == "harbour"), "{:?}", after.tags);
+    assert!(
+        after.tags.iter().any(|t| t.slug == "harbour"),
+        "{:?}",
+        after.tags
+    );
     let found = app
         .storage
         .search_articles("lighthouse", PageRequest::new(1, 10))
@@ -170,7 +193,13 @@ async fn retention_purges_old_pages_and_zero_keeps_none() {
                 .len()
         }
     };
-    assert_eq!(app.pipeline.purge_raw_pages(Utc::now()).await.expect("purge"), 0);
+    assert_eq!(
+        app.pipeline
+            .purge_raw_pages(Utc::now())
+            .await
+            .expect("purge"),
+        0
+    );
     assert_eq!(kept(&app).await, 1);
     let purged = app
         .pipeline
@@ -196,11 +225,17 @@ fn site_rules_load_from_the_configuration_and_bad_selectors_are_named() {
     .expect("write");
     let config = Config::load(Some(&good)).expect("loads");
     assert_eq!(config.extract.site_rules.len(), 1);
-    assert_eq!(config.extract.site_rules[0].keep, vec!["div.story".to_string()]);
+    assert_eq!(
+        config.extract.site_rules[0].keep,
+        vec!["div.story".to_string()]
+    );
 
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "[[extract.site_rules]]\nhost = \"news.example.com\"\ndrop = [\"div[\"]\n")
-        .expect("write");
+    std::fs::write(
+        &bad,
+        "[[extract.site_rules]]\nhost = \"news.example.com\"\ndrop = [\"div[\"]\n",
+    )
+    .expect("write");
     let err = Config::load(Some(&bad)).expect_err("bad selector refused");
     assert!(err.to_string().contains("div["), "{err}");
     assert!(parse_since("yesterday").is_err());

@@ -110,6 +110,7 @@ async fn seeded_app(count: usize) -> Result<axum::Router, Box<dyn std::error::Er
         storage,
         site: SiteConfig::default(),
         accounts: Default::default(),
+        ai: Default::default(),
     }))
 }
 

@@ -55,6 +55,9 @@ pub struct ArticlePayload {
     pub policy: &'static str,
     pub text: String,
     pub html: String,
+    /// Its story and syndicated copies.
+    #[serde(flatten)]
+    pub links: crate::stories::ArticleLinksPayload,
 }
 
 #[derive(Debug, Serialize)]
@@ -110,6 +113,7 @@ impl From<Article> for ArticlePayload {
             policy,
             text,
             html,
+            links: Default::default(),
         }
     }
 }
@@ -143,7 +147,10 @@ pub async fn get_article(
         .article(id)
         .await?
         .ok_or_else(|| WebError::NotFound(format!("Article {id}")))?;
-    Ok(Json(article.into()))
+    let links = state.storage.article_links(id).await?;
+    let mut payload = ArticlePayload::from(article);
+    payload.links = links.map(Into::into).unwrap_or_default();
+    Ok(Json(payload))
 }
 
 pub async fn api_not_found() -> ApiError {

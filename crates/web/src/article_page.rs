@@ -39,7 +39,13 @@ pub struct ArticlePage {
     pub related: Vec<CardView>,
     /// The Comments section (always present on served pages).
     pub comments: Option<crate::readers::CommentsSection>,
+    /// The AI panel (summary, key points, questions).
+    pub ai: Option<crate::ai::AiPanelView>,
     pub og: OpenGraph,
+    /// The story the article belongs to.
+    pub story_id: Option<i64>,
+    /// Outlets that republished this article ("Also published at").
+    pub also_published: Vec<crate::stories::AlsoPublished>,
 }
 
 /// Open Graph values for link previews.
@@ -66,11 +72,13 @@ pub async fn article(
     Path(raw_id): Path<String>,
     viewer: crate::readers::Viewer,
     Query(comments_query): Query<crate::readers::CommentsQuery>,
+    Query(ai_request): Query<crate::ai::PanelRequest>,
+    client: crate::ai::ClientIp,
 ) -> Result<Html<String>, crate::readers::ReaderError> {
     let id = parse_article_id(&raw_id)?;
     let comments =
         crate::readers::CommentsSection::load(&state, &viewer, id, &comments_query, None).await?;
-    Ok(render_article(&state, id, comments).await?)
+    Ok(render_article_with_ai(&state, id, comments, &ai_request, client).await?)
 }
 
 /// The article page with this Comments section (which may hold a refused draft).
@@ -79,13 +87,33 @@ pub(crate) async fn render_article(
     id: ArticleId,
     comments: crate::readers::CommentsSection,
 ) -> WebResult<Html<String>> {
+    let no_question = crate::ai::PanelRequest::default();
+    let client = crate::ai::ClientIp(std::net::Ipv4Addr::UNSPECIFIED.into());
+    render_article_with_ai(state, id, comments, &no_question, client).await
+}
+
+/// The article page with its Comments section and AI panel (answering `ai_request`).
+async fn render_article_with_ai(
+    state: &AppState,
+    id: ArticleId,
+    comments: crate::readers::CommentsSection,
+    ai_request: &crate::ai::PanelRequest,
+    client: crate::ai::ClientIp,
+) -> WebResult<Html<String>> {
     let Some(article) = state.storage.article(id).await? else {
         return Err(WebError::NotFound(format!("Article {id}")));
     };
-    let related = state.storage.related_articles(id, RELATED_LIMIT).await?;
+    let related = crate::stories::related_cards(state, id, RELATED_LIMIT).await?;
+    let links = state.storage.article_links(id).await?;
     let now = Utc::now();
+    let shown_text = ShownBody::for_article(&article).text(&article);
     let mut page = build_page(state, article, CardView::many(related, now), now);
     page.comments = Some(comments);
+    if let Some(links) = links {
+        page.story_id = links.story_id;
+        page.also_published = crate::stories::AlsoPublished::from_links(links);
+    }
+    crate::ai::attach_panel(state, &mut page, id, &shown_text, ai_request, client).await;
     render(&page)
 }
 
@@ -136,7 +164,10 @@ fn build_page(
         language: article.language.filter(|l| is_language_tag(l)),
         tags: article.tags,
         related,
+        ai: None,
         comments: None,
+        story_id: None,
+        also_published: Vec::new(),
     }
 }
 

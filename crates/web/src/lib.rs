@@ -4,6 +4,7 @@
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
 //! in-process.
 
+pub mod ai;
 mod api;
 mod article_body;
 mod article_page;
@@ -13,6 +14,7 @@ mod pages;
 pub mod readers;
 mod relative_time;
 mod router;
+mod stories;
 mod views;
 
 use std::sync::Arc;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub site: SiteConfig,
     /// Reader accounts and comments: settings, secret and throttles.
     pub accounts: readers::AccountSettings,
+    /// The AI panel's assistant (offline unless a model is configured) and question limit.
+    pub ai: ai::AiServices,
 }
 
 #[cfg(test)]

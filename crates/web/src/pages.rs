@@ -58,8 +58,9 @@ pub async fn home(
     let page = parse_page(query.page.as_deref())?;
     let now = Utc::now();
     let storage = &state.storage;
-    let (articles, mut trending, publishers) = tokio::try_join!(
+    let (articles, stories, mut trending, publishers) = tokio::try_join!(
         storage.latest_articles(PageRequest::new(page, PER_PAGE)),
+        storage.latest_stories(PageRequest::new(page, PER_PAGE)),
         storage.trending_tags(now - Duration::hours(TRENDING_WINDOW_HOURS), TRENDING_LIMIT),
         storage.publishers(),
     )?;
@@ -79,7 +80,17 @@ pub async fn home(
         chrome,
         cards: crate::readers::with_comment_counts(&state, CardView::many(articles.items, now))
             .await?,
-        pager: Pager::new("/", &[], page, articles.has_more),
+        pager: Pager::new(
+            "/",
+            &[],
+            page,
+            if stories.items.is_empty() {
+                articles.has_more
+            } else {
+                stories.has_more
+            },
+        ),
+        stories: crate::stories::StoryCardView::many(stories.items, now),
         trending,
         publishers,
     })
@@ -110,6 +121,7 @@ pub async fn publisher(
         cards: CardView::many(articles.items, Utc::now()),
         pager: Pager::new(&path, &[], page, articles.has_more),
         empty_message: "No more articles from this publisher.".to_owned(),
+        stories: Vec::new(),
         search_form: false,
     })
     .map(IntoResponse::into_response)
@@ -132,6 +144,10 @@ pub async fn tag(
         .storage
         .tag_articles(&slug, PageRequest::new(page, PER_PAGE))
         .await?;
+    let stories = state
+        .storage
+        .tag_stories(&slug, PageRequest::new(page, PER_PAGE))
+        .await?;
     let path = format!("/tag/{}", tag.tag.slug);
     let heading = format!("#{}", tag.tag.label);
     render(&ListingPage {
@@ -141,6 +157,7 @@ pub async fn tag(
         cards: CardView::many(articles.items, Utc::now()),
         pager: Pager::new(&path, &[], page, articles.has_more),
         empty_message: "No more articles with this tag.".to_owned(),
+        stories: crate::stories::StoryCardView::many(stories.items, Utc::now()),
         search_form: false,
     })
     .map(IntoResponse::into_response)
@@ -169,6 +186,7 @@ pub async fn search(
             cards: Vec::new(),
             pager: Pager::new("/search", &[], 1, false),
             empty_message: String::new(),
+            stories: Vec::new(),
             search_form: true,
         });
     }
@@ -197,6 +215,7 @@ pub async fn search(
         cards: CardView::many(results.items, Utc::now()),
         pager: Pager::new("/search", &[("q", &words)], page, results.has_more),
         empty_message: "Try fewer or different words.".to_owned(),
+        stories: Vec::new(),
         search_form: true,
     })
 }

@@ -19,10 +19,10 @@ use crate::error::ErrorPage;
 use crate::views::{Chrome, ErrorView};
 use crate::{AppState, api, article_page, assets, pages};
 
-/// Pages load only their own stylesheet; images may come from publishers over https; no
-/// script runs at all.
+/// Pages load only their own stylesheet and scripts (the AI panel's `/static/ai.js`, no
+/// inline script); images may come from publishers over https.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
-     script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
 /// A request taking longer than this is answered with 503.
@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/articles", get(api::list_articles))
         .route("/articles/{id}", get(api::get_article))
+        .merge(crate::stories::api_routes())
         .fallback(api::api_not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -44,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/site.css", get(assets::site_css))
         .route("/static/favicon.svg", get(assets::favicon))
         .merge(crate::readers::routes())
+        .merge(crate::ai::routes())
+        .merge(crate::stories::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(

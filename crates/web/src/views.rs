@@ -141,6 +141,8 @@ impl Pager {
 pub struct HomePage {
     pub chrome: Chrome,
     pub cards: Vec<CardView>,
+    /// The latest news grouped by story (shown instead of `cards` when there are any).
+    pub stories: Vec<crate::stories::StoryCardView>,
     pub pager: Pager,
     pub trending: Vec<TagCount>,
     pub publishers: Vec<tidings_core::Publisher>,
@@ -155,6 +157,8 @@ pub struct ListingPage {
     /// A line under the heading, like "12 articles".
     pub summary: String,
     pub cards: Vec<CardView>,
+    /// Stories listed above the cards (a tag's stories).
+    pub stories: Vec<crate::stories::StoryCardView>,
     pub pager: Pager,
     /// Shown when `cards` is empty.
     pub empty_message: String,

@@ -68,7 +68,12 @@ async fn full_article_has_body_attribution_canonical_and_hashtags() {
         page.texts("#related").is_empty(),
         "no related section when none"
     );
-    assert!(!page.body.to_lowercase().contains("comment"));
+    assert!(
+        page.texts("#comments .comments__empty")
+            .first()
+            .is_some_and(|t| t.starts_with("No comments yet")),
+        "an empty discussion says so"
+    );
 }
 
 #[tokio::test]
@@ -210,7 +215,15 @@ async fn feed_supplied_markup_in_titles_is_escaped() {
         assert!(!page.body.contains("<b>Press</b>"), "{path}");
         // Parsed back, the markup is the title's text, not elements.
         assert_eq!(page.texts(selector), [title], "{path}");
-        assert!(page.texts("script").is_empty(), "{path}");
+        // The only script is the AI panel's external file; nothing runs inline.
+        assert!(
+            page.texts("script").iter().all(|t| t.trim().is_empty())
+                && page
+                    .attrs("script", "src")
+                    .iter()
+                    .all(|s| s == "/static/ai.js"),
+            "{path}"
+        );
         assert!(
             page.texts(".publisher")[0].contains("<b>Press</b>"),
             "{path}"

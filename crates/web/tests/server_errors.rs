@@ -279,6 +279,7 @@ async fn get(path: &str) -> (StatusCode, String, String) {
         storage: Arc::new(BrokenStorage),
         site: SiteConfig::default(),
         accounts: Default::default(),
+        ai: Default::default(),
     });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

@@ -69,9 +69,10 @@ pub fn task_request(task: &ModelTask, title: &str, sentences: &[Sentence]) -> Ch
         sentence you write, cite the article sentences that support it as [n] (for example \
         [2] or [3][5]). Never add facts that the cited sentences do not state.";
     let (instruction, max_tokens) = match task {
-        ModelTask::Summary(SummaryStyle::Short) => {
-            ("Summarize the article in three short sentences.".to_owned(), 300)
-        }
+        ModelTask::Summary(SummaryStyle::Short) => (
+            "Summarize the article in three short sentences.".to_owned(),
+            300,
+        ),
         ModelTask::Summary(SummaryStyle::Bullets) => (
             "Summarize the article as four or five bullet points, one per line, each starting \
              with \"- \"."
@@ -173,10 +174,7 @@ pub fn ground(reply: &str, sentences: &[Sentence], lexical: bool) -> Grounded {
 fn reply_sentences(reply: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in reply.lines() {
-        let line = line
-            .trim()
-            .trim_start_matches(['-', '*', '•'])
-            .trim_start();
+        let line = line.trim().trim_start_matches(['-', '*', '•']).trim_start();
         for piece in split_paragraph(line) {
             let (text, _) = strip_citations(&piece);
             match out.last_mut() {

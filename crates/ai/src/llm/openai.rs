@@ -328,7 +328,9 @@ async fn read_capped(response: reqwest::Response, cap: usize) -> Result<Vec<u8>,
 /// The message of an error answer: `{"error": {"message": …}}`, `{"error": "…"}` or the
 /// start of the body.
 async fn error_message(response: reqwest::Response) -> String {
-    let bytes = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+    let bytes = read_capped(response, MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
     let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
     match parsed.as_ref().and_then(|v| v.get("error")) {
         Some(error) => error_text(error),

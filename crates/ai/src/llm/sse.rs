@@ -69,7 +69,11 @@ mod tests {
             let mut decoder = SseDecoder::default();
             let mut events = decoder.push(&stream.as_bytes()[..split]);
             events.extend(decoder.push(&stream.as_bytes()[split..]));
-            assert_eq!(events, vec!["{\"a\":1}", "{\"b\":\n2}", "[DONE]"], "split at {split}");
+            assert_eq!(
+                events,
+                vec!["{\"a\":1}", "{\"b\":\n2}", "[DONE]"],
+                "split at {split}"
+            );
         }
     }
 

@@ -55,7 +55,12 @@ impl AnalyzedArticle {
     /// the rarest present ones).
     pub fn idf(&self, stem: &str) -> f64 {
         let n = self.sentences.len().max(1) as f64;
-        let df = self.sentence_frequency.get(stem).copied().unwrap_or(1).max(1) as f64;
+        let df = self
+            .sentence_frequency
+            .get(stem)
+            .copied()
+            .unwrap_or(1)
+            .max(1) as f64;
         ((n + 1.0) / (df + 0.5)).ln().max(0.05)
     }
 

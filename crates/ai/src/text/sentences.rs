@@ -18,11 +18,11 @@ pub struct Sentence {
 /// the period).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "gov", "sen", "rep",
-    "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "insp",
-    "det", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp", "bros", "dept", "univ", "assn",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "approx", "est", "fig", "al",
-    "ave", "blvd", "rd", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "d.c", "vol", "op",
+    "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "insp", "det",
+    "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp", "bros", "dept", "univ", "assn", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue",
+    "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "approx", "est", "fig", "al", "ave",
+    "blvd", "rd", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "d.c", "vol", "op",
 ];
 
 /// Splits `text` into sentences. Paragraphs are separated by blank lines (single line
@@ -44,7 +44,9 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
 /// The non-empty, trimmed paragraphs of a text.
 pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     let separator = if text.contains("\n\n") { "\n\n" } else { "\n" };
-    text.split(separator).map(str::trim).filter(|p| !p.is_empty())
+    text.split(separator)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
 }
 
 /// The sentences of one paragraph, whitespace collapsed.
@@ -197,7 +199,11 @@ mod tests {
     fn closing_quotes_stay_with_their_sentence() {
         assert_eq!(
             texts("\"We will win.\" She said it twice. \"Really?\" he asked."),
-            vec!["\"We will win.\"", "She said it twice.", "\"Really?\" he asked."]
+            vec![
+                "\"We will win.\"",
+                "She said it twice.",
+                "\"Really?\" he asked."
+            ]
         );
     }
 

@@ -19,7 +19,13 @@ use super::timestamps::{decode, encode};
 #[async_trait]
 impl StoryStore for SqliteStorage {
     async fn place_in_story(&self, placement: StoryPlacement) -> StorageResult<StoryId> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        // IMMEDIATE: the placement reads then writes; a deferred transaction could not
+        // upgrade its lock while articles are being inserted.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
         let story = place(&mut tx, &placement).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(story)

@@ -3,6 +3,7 @@
 //! (with a message saying what broke) on failure. A backend's tests call every function in
 //! [`feeds`], [`articles`] and [`lists`], one storage per function.
 
+pub mod accounts;
 pub mod ai_cache;
 pub mod articles;
 pub mod feeds;

@@ -3,6 +3,8 @@
 pub mod demo;
 pub mod extract;
 pub mod feeds;
+pub mod import;
 pub mod opml;
 pub mod reextract;
+pub mod summarize;
 pub mod users;

@@ -62,14 +62,22 @@ pub async fn run_user_command(app: &App, command: UserCommand) -> anyhow::Result
             };
             let password = read_password(password_stdin)?;
             let user = create_user(app, &name, role, &password).await?;
-            println!("Created {} {} (id {}).", user.role.as_str(), user.name, user.id);
+            println!(
+                "Created {} {} (id {}).",
+                user.role.as_str(),
+                user.name,
+                user.id
+            );
         }
         UserCommand::ResetPassword { name } => {
             println!("{}", reset_link(app, &name).await?);
         }
         UserCommand::Ban { name } => {
             let user = set_banned(app, &name, true).await?;
-            println!("Banned {}; their sessions and tokens are revoked.", user.name);
+            println!(
+                "Banned {}; their sessions and tokens are revoked.",
+                user.name
+            );
         }
         UserCommand::Unban { name } => {
             let user = set_banned(app, &name, false).await?;
@@ -112,7 +120,12 @@ async fn find_user(app: &App, name: &str) -> anyhow::Result<User> {
     }
 }
 
-pub async fn create_user(app: &App, name: &str, role: Role, password: &str) -> anyhow::Result<User> {
+pub async fn create_user(
+    app: &App,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> anyhow::Result<User> {
     let hash = hash_password(password)?;
     match app
         .storage

@@ -31,7 +31,12 @@ const HEADERS: &[&str] = &[
     "Skip to content. Sign in. Menu. Latest news from the Valley Courier",
     "Advertisement. Share this article on Facebook, Twitter, or by email",
 ];
-const CREDITS: &[&str] = &["(AP) —", "LONDON (Reuters) -", "(AFP) —", "Via the Daily Ledger."];
+const CREDITS: &[&str] = &[
+    "(AP) —",
+    "LONDON (Reuters) -",
+    "(AFP) —",
+    "Via the Daily Ledger.",
+];
 const FOOTERS: &[&str] = &[
     "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
     "Sign up for our morning newsletter and get the best stories in your inbox every day. Follow us on social media.",
@@ -91,8 +96,17 @@ pub fn evaluate_copies(
         .iter()
         .enumerate()
         .map(|(i, id)| {
-            let text = truth[*id]["articleBody"].as_str().unwrap_or_default().to_string();
-            let title = text.split('.').next().unwrap_or_default().chars().take(90).collect();
+            let text = truth[*id]["articleBody"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let title = text
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(90)
+                .collect();
             StreamDoc {
                 title,
                 text,

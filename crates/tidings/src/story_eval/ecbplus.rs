@@ -32,8 +32,8 @@ struct EcbDoc {
 }
 
 fn load(path: &Path) -> anyhow::Result<Vec<EcbDoc>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut docs = Vec::new();
     for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let row: serde_json::Value =
@@ -103,25 +103,4 @@ pub fn evaluate_ecbplus(path: &Path, config: StoryIndexConfig) -> anyhow::Result
         related_articles,
         copies_marked: result.copy_of.iter().flatten().count(),
     })
-}
-
-/// Debug dump of stories (temporary).
-pub fn dump(path: &Path, config: StoryIndexConfig) -> anyhow::Result<()> {
-    let docs = load(path)?;
-    let (owned_events, stream): (Vec<String>, Vec<StreamDoc>) =
-        docs.into_iter().map(|d| (d.event, d.doc)).unzip();
-    let result = run_stream(&stream, StoryIndex::new(config));
-    let mut by_story: std::collections::BTreeMap<i64, Vec<&str>> = Default::default();
-    for (i, s) in result.stories.iter().enumerate() {
-        by_story.entry(*s).or_default().push(&owned_events[i]);
-    }
-    for (s, evs) in by_story {
-        let mut c: std::collections::BTreeMap<&str, usize> = Default::default();
-        for e in evs { *c.entry(e).or_default() += 1; }
-        println!("story {s}: {c:?}");
-    }
-    for (i, c) in result.copy_of.iter().enumerate() {
-        if let Some(j) = c { println!("copy {} {} <- {} {}", i, owned_events[i], j, owned_events[*j]); }
-    }
-    Ok(())
 }

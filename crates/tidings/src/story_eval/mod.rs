@@ -2,7 +2,7 @@
 //! story-index scale curve, run by `tidings-bench stories`. Everything is deterministic.
 
 mod copy_set;
-pub mod ecbplus;
+mod ecbplus;
 mod scale;
 
 pub use copy_set::{CopyFigures, evaluate_copies};
@@ -83,7 +83,11 @@ pub fn pairwise_f1<A: PartialEq, B: PartialEq>(predicted: &[A], truth: &[B]) -> 
     }
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fn_).max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 

@@ -36,9 +36,7 @@ pub fn measure_scale(sizes: &[usize], probes: usize) -> Vec<ScalePoint> {
             index.insert(indexed(7, i, (i / 4) as i64));
         }
         let load_secs = started.elapsed().as_secs_f64();
-        let fresh: Vec<IndexedArticle> = (0..probes)
-            .map(|i| indexed(7, stored + i, 0))
-            .collect();
+        let fresh: Vec<IndexedArticle> = (0..probes).map(|i| indexed(7, stored + i, 0)).collect();
         let mut micros = Vec::with_capacity(probes);
         let mut next_story = stored as i64;
         for mut article in fresh {

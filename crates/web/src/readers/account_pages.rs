@@ -87,9 +87,21 @@ fn local_path(next: Option<&str>) -> String {
 
 fn form_page(state: &AppState, viewer: &Viewer, register: bool) -> AccountFormPage {
     let (heading, action, submit, alt_href, alt_text) = if register {
-        ("Create an account", "/account/register", "Create account", "/account/signin", "Have an account? Sign in")
+        (
+            "Create an account",
+            "/account/register",
+            "Create account",
+            "/account/signin",
+            "Have an account? Sign in",
+        )
     } else {
-        ("Sign in", "/account/signin", "Sign in", "/account/register", "New here? Create an account")
+        (
+            "Sign in",
+            "/account/signin",
+            "Sign in",
+            "/account/register",
+            "New here? Create an account",
+        )
     };
     AccountFormPage {
         chrome: Chrome::new(&state.site, heading, None),
@@ -140,7 +152,10 @@ fn check_name(name: &str) -> Result<(), String> {
     if !(3..=30).contains(&chars) {
         return Err("The name must have 3 to 30 characters.".into());
     }
-    if !name.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) {
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_-.".contains(c))
+    {
         return Err("The name may contain only letters, digits, '_', '-' and '.'.".into());
     }
     Ok(())
@@ -157,13 +172,19 @@ pub async fn register(
     page.name.clone_from(&name);
     page.next = local_path(form.next.as_deref());
     if !state.accounts.registration_open {
-        return Err(ReaderError::Forbidden("registration is closed on this site".into()));
+        return Err(ReaderError::Forbidden(
+            "registration is closed on this site".into(),
+        ));
     }
     if let Err(why) = check_name(&name) {
         page.error = Some(why);
         return respond(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    if let Err(wait) = state.accounts.registrations_per_ip.try_acquire(&viewer.client) {
+    if let Err(wait) = state
+        .accounts
+        .registrations_per_ip
+        .try_acquire(&viewer.client)
+    {
         return Err(ReaderError::TooMany(format!(
             "too many accounts were created from your address; please wait {}",
             minutes_text(wait)
@@ -227,9 +248,10 @@ pub async fn signin(
     }
     let credentials = state.storage.user_credentials(&name).await?;
     let password = form.password.unwrap_or_default();
-    let stored = credentials
-        .as_ref()
-        .map_or_else(|| settings.dummy_hash.get().to_owned(), |(_, hash)| hash.clone());
+    let stored = credentials.as_ref().map_or_else(
+        || settings.dummy_hash.get().to_owned(),
+        |(_, hash)| hash.clone(),
+    );
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
         .unwrap_or(false);
@@ -250,7 +272,8 @@ pub async fn signin(
 async fn start_session(state: &AppState, user: &User, next: &str) -> ReaderResult<Response> {
     let token = new_token();
     let lifetime = state.accounts.session_lifetime;
-    let expires = Utc::now() + chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::days(30));
+    let expires =
+        Utc::now() + chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::days(30));
     state
         .storage
         .create_session(user.id, &hash_token(&token), expires)
@@ -299,7 +322,11 @@ pub async fn signout_everywhere(
     Ok(with_cookie(Redirect::to("/"), &cleared_session(&state)))
 }
 
-async fn account_page(state: &AppState, viewer: &Viewer, new: Option<String>) -> ReaderResult<Response> {
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    new: Option<String>,
+) -> ReaderResult<Response> {
     let Some(user) = viewer.user.clone() else {
         return Ok(Redirect::to("/account/signin?next=/account").into_response());
     };
@@ -327,7 +354,11 @@ pub async fn create_token(
     let user = viewer.require_user()?;
     let token = new_token();
     let label = form.label.unwrap_or_default();
-    let label = if label.trim().is_empty() { "API token".to_owned() } else { label };
+    let label = if label.trim().is_empty() {
+        "API token".to_owned()
+    } else {
+        label
+    };
     state
         .storage
         .create_api_token(user.id, &hash_token(&token), &label)
@@ -352,7 +383,10 @@ fn reset_page(state: &AppState, viewer: &Viewer, token: &str) -> AccountFormPage
     let mut page = form_page(state, viewer, false);
     page.heading = "Choose a new password".into();
     page.chrome = Chrome::new(&state.site, "Choose a new password", None);
-    page.action = format!("/account/reset/{}", url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>());
+    page.action = format!(
+        "/account/reset/{}",
+        url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+    );
     page.show_name = false;
     page.submit_label = "Set password".into();
     page
@@ -405,8 +439,17 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(local_path(Some("/article/3#comments")), "/article/3#comments");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "javascript:x"] {
+        assert_eq!(
+            local_path(Some("/article/3#comments")),
+            "/article/3#comments"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "javascript:x",
+        ] {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");

@@ -95,7 +95,11 @@ pub async fn edit_comment(
 }
 
 /// Deletes a comment: its author may, and so may moderators (logged).
-pub async fn delete_comment(state: &AppState, viewer: &Viewer, id: CommentId) -> ReaderResult<Comment> {
+pub async fn delete_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CommentId,
+) -> ReaderResult<Comment> {
     let user = viewer.require_user()?;
     let comment = existing_comment(state, id).await?;
     let own = comment.author_id == user.id;
@@ -106,7 +110,14 @@ pub async fn delete_comment(state: &AppState, viewer: &Viewer, id: CommentId) ->
     }
     state.storage.delete_comment(id).await?;
     if !own {
-        log_action(state, user, ModerationAction::DeleteComment, Some(&comment), "").await?;
+        log_action(
+            state,
+            user,
+            ModerationAction::DeleteComment,
+            Some(&comment),
+            "",
+        )
+        .await?;
     }
     existing_comment(state, id).await
 }

@@ -39,15 +39,26 @@ pub struct CommentJson {
 
 impl CommentJson {
     fn new(comment: Comment, viewer: &Viewer) -> Self {
-        let own = viewer.user.as_ref().is_some_and(|u| u.id == comment.author_id);
+        let own = viewer
+            .user
+            .as_ref()
+            .is_some_and(|u| u.id == comment.author_id);
         let readable = !comment.deleted && (comment.is_public() || own || viewer.is_moderator());
         CommentJson {
             id: comment.id,
             article_id: comment.article_id,
             parent_id: comment.parent_id,
             author: comment.author_name,
-            body_markdown: if readable { comment.body_markdown } else { String::new() },
-            body_html: if readable { comment.body_html } else { String::new() },
+            body_markdown: if readable {
+                comment.body_markdown
+            } else {
+                String::new()
+            },
+            body_html: if readable {
+                comment.body_html
+            } else {
+                String::new()
+            },
             created_at: comment.created_at,
             edited_at: comment.edited_at,
             deleted: comment.deleted,
@@ -105,7 +116,11 @@ pub async fn list(
     let page = query.page()?;
     let listed = state
         .storage
-        .article_comments(article, query.order(), PageRequest::new(page, THREADS_PER_PAGE))
+        .article_comments(
+            article,
+            query.order(),
+            PageRequest::new(page, THREADS_PER_PAGE),
+        )
         .await?;
     let count = state
         .storage
@@ -143,7 +158,10 @@ pub async fn create(
     let new = json_body(body)?;
     let comment =
         comment_actions::post_comment(&state, &viewer, article, new.parent_id, &new.body).await?;
-    Ok((StatusCode::CREATED, Json(CommentJson::new(comment, &viewer))))
+    Ok((
+        StatusCode::CREATED,
+        Json(CommentJson::new(comment, &viewer)),
+    ))
 }
 
 pub async fn edit(

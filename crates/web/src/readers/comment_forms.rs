@@ -71,8 +71,9 @@ pub async fn post_comment(
         Err(error) => Err(error),
     };
     match posted {
-        Ok(comment) => Redirect::to(&format!("/article/{article}#comment-{}", comment.id))
-            .into_response(),
+        Ok(comment) => {
+            Redirect::to(&format!("/article/{article}#comment-{}", comment.id)).into_response()
+        }
         Err(error) => refused(&state, &viewer, article, target, body, error).await,
     }
 }
@@ -96,7 +97,9 @@ pub async fn edit_comment(
         Err(error) => Err(error),
     };
     match edited {
-        Ok(c) => Redirect::to(&format!("/article/{}#comment-{}", c.article_id, c.id)).into_response(),
+        Ok(c) => {
+            Redirect::to(&format!("/article/{}#comment-{}", c.article_id, c.id)).into_response()
+        }
         Err(ReaderError::Forbidden(why)) => ReaderError::Forbidden(why).into_response(),
         Err(error) => {
             let target = DraftTarget::Edit(comment.id);
@@ -158,9 +161,14 @@ async fn refused(
         error: page.message,
     };
     let shown = async {
-        let section =
-            CommentsSection::load(state, viewer, article, &CommentsQuery::default(), Some(draft))
-                .await?;
+        let section = CommentsSection::load(
+            state,
+            viewer,
+            article,
+            &CommentsQuery::default(),
+            Some(draft),
+        )
+        .await?;
         Ok::<_, ReaderError>(render_article(state, article, section).await?)
     };
     match shown.await {

@@ -71,12 +71,15 @@ pub fn check_rate(settings: &AccountSettings, author: &User, client: &str) -> Re
 
 /// Whether a new comment by `author` waits for a moderator.
 pub fn hold_for_review(settings: &AccountSettings, author: &User) -> bool {
-    settings.rules.hold_first_comment && author.approved_comments == 0 && !author.role.can_moderate()
+    settings.rules.hold_first_comment
+        && author.approved_comments == 0
+        && !author.role.can_moderate()
 }
 
 fn is_new_account(settings: &AccountSettings, author: &User) -> bool {
     !author.role.can_moderate()
-        && Utc::now() - author.created_at < Duration::days(i64::from(settings.rules.new_account_days))
+        && Utc::now() - author.created_at
+            < Duration::days(i64::from(settings.rules.new_account_days))
 }
 
 /// Whether `word` appears in `text` on its own (not inside a longer word).

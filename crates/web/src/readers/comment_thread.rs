@@ -110,11 +110,7 @@ impl CommentsSection {
         let storage = &state.storage;
         let one_article = [article];
         let (listed, counts) = tokio::try_join!(
-            storage.article_comments(
-                article,
-                order,
-                PageRequest::new(page, THREADS_PER_PAGE)
-            ),
+            storage.article_comments(article, order, PageRequest::new(page, THREADS_PER_PAGE)),
             storage.comment_counts(&one_article),
         )?;
         let count = counts.first().map_or(0, |(_, n)| *n);
@@ -180,7 +176,10 @@ enum Shown {
 }
 
 fn shown(comment: &Comment, viewer: &Viewer) -> Shown {
-    let own = viewer.user.as_ref().is_some_and(|u| u.id == comment.author_id);
+    let own = viewer
+        .user
+        .as_ref()
+        .is_some_and(|u| u.id == comment.author_id);
     let moderator = viewer.is_moderator();
     if comment.deleted {
         Shown::Placeholder("[deleted]")

@@ -28,8 +28,8 @@ use crate::AppState;
 
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
-pub use reader_error::{ReaderApiError, ReaderError, ReaderResult};
 pub use passwords::{PasswordError, hash_password, verify_password};
+pub use reader_error::{ReaderApiError, ReaderError, ReaderResult};
 pub use session::{Viewer, hash_token, new_token};
 pub use settings::{AccountSettings, CommentRules};
 
@@ -94,8 +94,12 @@ pub async fn with_comment_counts(
     mut cards: Vec<crate::views::CardView>,
 ) -> crate::WebResult<Vec<crate::views::CardView>> {
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
-    let counts: std::collections::HashMap<i64, i64> =
-        state.storage.comment_counts(&ids).await?.into_iter().collect();
+    let counts: std::collections::HashMap<i64, i64> = state
+        .storage
+        .comment_counts(&ids)
+        .await?
+        .into_iter()
+        .collect();
     for card in &mut cards {
         card.comment_count = counts.get(&card.id).copied().unwrap_or(0);
     }

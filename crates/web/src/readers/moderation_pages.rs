@@ -80,19 +80,25 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer) -> ReaderResul
     let queued = state.storage.moderation_queue(QUEUE_LIMIT).await?;
     let items = queued
         .into_iter()
-        .map(|QueuedComment { comment, open_reports, reasons }| QueueItemView {
-            id: comment.id,
-            article_id: comment.article_id,
-            author: comment.author_name,
-            author_id: comment.author_id,
-            time: TimeView::new(comment.created_at, now),
-            body_html: comment.body_html,
-            held: comment.held,
-            hidden: comment.hidden,
-            deleted: comment.deleted,
-            reports: open_reports,
-            reasons,
-        })
+        .map(
+            |QueuedComment {
+                 comment,
+                 open_reports,
+                 reasons,
+             }| QueueItemView {
+                id: comment.id,
+                article_id: comment.article_id,
+                author: comment.author_name,
+                author_id: comment.author_id,
+                time: TimeView::new(comment.created_at, now),
+                body_html: comment.body_html,
+                held: comment.held,
+                hidden: comment.hidden,
+                deleted: comment.deleted,
+                reports: open_reports,
+                reasons,
+            },
+        )
         .collect();
     let page = QueuePage {
         chrome: Chrome::new(&state.site, "Moderation queue", None),
@@ -186,7 +192,9 @@ pub async fn user_action(
         .await?
         .ok_or_else(|| WebError::NotFound(format!("User {id}")))?;
     if target.role.can_moderate() && moderator.role != tidings_core::Role::Admin {
-        return Err(ReaderError::Forbidden("only admins may ban moderators".into()));
+        return Err(ReaderError::Forbidden(
+            "only admins may ban moderators".into(),
+        ));
     }
     let (banned, action) = match action.as_str() {
         "ban" => (true, ModerationAction::BanUser),

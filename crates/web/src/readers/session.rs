@@ -72,9 +72,7 @@ impl Viewer {
                 "the API token is not valid".into(),
             )),
             (Some(user), _) => Ok(user),
-            (None, _) => Err(ReaderError::Unauthorized(
-                "please sign in first".into(),
-            )),
+            (None, _) => Err(ReaderError::Unauthorized("please sign in first".into())),
         }
     }
 
@@ -142,8 +140,7 @@ fn client_address(parts: &Parts, settings: &AccountSettings) -> String {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|hop| !hop.is_empty())
-            .last()
+            .rfind(|hop| !hop.is_empty())
     {
         return last.to_owned();
     }
@@ -231,8 +228,14 @@ mod tests {
     #[test]
     fn cookies_are_read_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; tidings_session=xyz; b=2"));
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("xyz"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; tidings_session=xyz; b=2"),
+        );
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("xyz")
+        );
         assert_eq!(cookie_value(&headers, "missing"), None);
     }
 

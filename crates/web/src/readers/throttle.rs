@@ -44,7 +44,9 @@ impl Throttle {
         let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
         if events.len() >= SWEEP_AT_KEYS {
             events.retain(|_, queue| {
-                queue.back().is_some_and(|last| now.duration_since(*last) < self.window)
+                queue
+                    .back()
+                    .is_some_and(|last| now.duration_since(*last) < self.window)
             });
         }
         let queue = events.entry(key.to_owned()).or_default();

@@ -74,6 +74,7 @@ impl TestApp {
             storage: storage.clone(),
             site,
             accounts: Default::default(),
+            ai: Default::default(),
         });
         TestApp { storage, router }
     }

@@ -43,6 +43,7 @@ impl Site {
             storage: storage.clone(),
             site: SiteConfig::default(),
             accounts: settings,
+            ai: Default::default(),
         });
         Site { storage, router }
     }
@@ -106,7 +107,11 @@ pub struct Browser<'a> {
 impl Browser<'_> {
     pub async fn send(&mut self, mut request: Request<Body>) -> TestResponse {
         if !self.cookies.is_empty() {
-            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request
                 .headers_mut()
                 .insert("cookie", header.join("; ").parse().unwrap());
@@ -137,7 +142,8 @@ impl Browser<'_> {
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn post_form(&mut self, path: &str, pairs: &[(&str, &str)]) -> TestResponse {
@@ -166,7 +172,11 @@ impl Browser<'_> {
         let token = self.csrf("/account/signin").await;
         self.post_form(
             "/account/signin",
-            &[("csrf_token", &token), ("name", name), ("password", password)],
+            &[
+                ("csrf_token", &token),
+                ("name", name),
+                ("password", password),
+            ],
         )
         .await
     }
@@ -175,19 +185,32 @@ impl Browser<'_> {
         let token = self.csrf("/account/register").await;
         self.post_form(
             "/account/register",
-            &[("csrf_token", &token), ("name", name), ("password", password)],
+            &[
+                ("csrf_token", &token),
+                ("name", name),
+                ("password", password),
+            ],
         )
         .await
     }
 
     /// Posts a comment (a reply when `parent` is given) through the article page's form.
-    pub async fn comment(&mut self, article: ArticleId, parent: Option<i64>, body: &str) -> TestResponse {
+    pub async fn comment(
+        &mut self,
+        article: ArticleId,
+        parent: Option<i64>,
+        body: &str,
+    ) -> TestResponse {
         let path = format!("/article/{article}");
         let token = self.csrf(&path).await;
         let parent = parent.map(|p| p.to_string()).unwrap_or_default();
         self.post_form(
             &format!("/article/{article}/comments"),
-            &[("csrf_token", &token), ("body", body), ("parent_id", &parent)],
+            &[
+                ("csrf_token", &token),
+                ("body", body),
+                ("parent_id", &parent),
+            ],
         )
         .await
     }
@@ -195,6 +218,11 @@ impl Browser<'_> {
     /// The id in a `/article/N#comment-M` redirect.
     pub fn comment_id(response: &TestResponse) -> i64 {
         let location = response.header("location").unwrap();
-        location.rsplit("#comment-").next().unwrap().parse().unwrap()
+        location
+            .rsplit("#comment-")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 }

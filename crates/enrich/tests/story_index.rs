@@ -1,0 +1,97 @@
+//! Story assignment and related articles over the public API of the story index.
+
+use tidings_enrich::{IndexedArticle, StoryIndex, StoryIndexConfig, enrich};
+
+const QUAKE_A: &[&str] = &[
+    "A magnitude 6.1 earthquake struck Northfield on Monday, toppling the Northfield cathedral spire and killing 12 people, the Coastal Authority said.",
+    "Rescuers in Northfield searched rubble after the 6.1 earthquake; the Coastal Authority put the toll at 12 dead and the cathedral spire lay in the square.",
+    "Northfield mourns 12 killed in the 6.1 earthquake. The Coastal Authority said the cathedral spire collapsed during Monday's quake.",
+];
+const BUDGET: &[&str] = &[
+    "The Port Alder council passed its 2027 budget on Friday after Mayor Lucia Ferreira agreed to fund the tram depot and cut the parking levy.",
+    "Mayor Lucia Ferreira won the Port Alder budget vote: the council will fund the tram depot, and the parking levy falls next spring.",
+];
+
+fn article(index: &StoryIndex, id: i64, text: &str) -> (i64, IndexedArticle) {
+    let e = enrich(text.split(',').next().unwrap_or(text), text, &[]);
+    let placement = index.place(1_000 + id * 60, &e.terms);
+    let story = placement.story.unwrap_or(100 + id);
+    (
+        story,
+        IndexedArticle {
+            article_id: id,
+            at: 1_000 + id * 60,
+            story,
+            copy_of: None,
+            terms: e.terms,
+        },
+    )
+}
+
+#[test]
+fn two_events_make_two_stories() {
+    let mut index = StoryIndex::new(StoryIndexConfig::default());
+    let order = [
+        (0, QUAKE_A[0]),
+        (1, BUDGET[0]),
+        (2, QUAKE_A[1]),
+        (3, BUDGET[1]),
+        (4, QUAKE_A[2]),
+    ];
+    let mut stories = Vec::new();
+    for (id, text) in order {
+        let (story, indexed) = article(&index, id, text);
+        index.insert(indexed);
+        stories.push(story);
+    }
+    assert_eq!(stories[0], stories[2], "{stories:?}");
+    assert_eq!(stories[0], stories[4], "{stories:?}");
+    assert_eq!(stories[1], stories[3], "{stories:?}");
+    assert_ne!(stories[0], stories[1], "{stories:?}");
+
+    let related: Vec<i64> = index.related(0, 5).iter().map(|n| n.article_id).collect();
+    assert_eq!(
+        &related[..2]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        &[2, 4].into()
+    );
+    assert!(!related.contains(&0), "never itself: {related:?}");
+}
+
+#[test]
+fn related_never_lists_copies_of_the_article() {
+    let mut index = StoryIndex::new(StoryIndexConfig::default());
+    for (id, text) in [(0, QUAKE_A[0]), (1, QUAKE_A[0]), (2, QUAKE_A[1])] {
+        let (story, mut indexed) = article(&index, id, text);
+        if id == 1 {
+            indexed.copy_of = Some(0);
+        }
+        index.insert(indexed);
+        assert_eq!(index.story_of(id), Some(story));
+    }
+    let related: Vec<i64> = index.related(0, 5).iter().map(|n| n.article_id).collect();
+    assert_eq!(related, [2]);
+    let from_copy: Vec<i64> = index.related(1, 5).iter().map(|n| n.article_id).collect();
+    assert_eq!(from_copy, [2]);
+}
+
+#[test]
+fn articles_outside_the_window_start_new_stories() {
+    let config = StoryIndexConfig {
+        window_secs: 3600,
+        ..StoryIndexConfig::default()
+    };
+    let mut index = StoryIndex::new(config);
+    let e = enrich("Quake", QUAKE_A[0], &[]);
+    index.insert(IndexedArticle {
+        article_id: 1,
+        at: 0,
+        story: 7,
+        copy_of: None,
+        terms: e.terms.clone(),
+    });
+    assert_eq!(index.place(600, &e.terms).story, Some(7));
+    assert_eq!(index.place(10 * 3600, &e.terms).story, None);
+}

@@ -1,0 +1,270 @@
+//! Story briefs and the daily briefing: `GET /api/v1/stories/{id}/brief`, the `/briefing`
+//! page (today's top stories by number of outlets, then recency, each with its brief) and
+//! the same as an Atom feed. When no stories have been grouped yet, the briefing groups the
+//! latest articles that share a hashtag, and says so.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tidings_ai::{BriefSource, StoryBrief, story_brief};
+use tidings_core::{ArticleId, PageRequest, StoryId};
+
+use crate::AppState;
+use crate::article_body::ShownBody;
+use crate::error::{ApiError, WebError, WebResult};
+use crate::pages::render;
+use crate::views::Chrome;
+
+/// Stories on the briefing.
+const BRIEFING_STORIES: usize = 8;
+/// Articles read per story for its brief.
+const ARTICLES_PER_BRIEF: usize = 6;
+
+/// A brief over the articles of one story.
+#[derive(Debug, Serialize)]
+pub struct StoryBriefPayload {
+    pub story_id: Option<StoryId>,
+    pub headline: String,
+    pub updated: DateTime<Utc>,
+    pub article_ids: Vec<ArticleId>,
+    #[serde(flatten)]
+    pub brief: StoryBrief,
+}
+
+/// The sources for a brief: each article's body as its policy lets Tidings show it.
+async fn sources(state: &AppState, ids: &[ArticleId]) -> WebResult<Vec<BriefSource>> {
+    let mut out = Vec::new();
+    for &id in ids.iter().take(ARTICLES_PER_BRIEF) {
+        if let Some(article) = state.storage.article(id).await? {
+            out.push(BriefSource {
+                article_id: id,
+                text: ShownBody::for_article(&article).text(&article),
+                outlet: article.publisher,
+                title: article.title,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The brief of a story for its page; `None` (logged) when it cannot be made.
+pub async fn brief_for_story(state: &AppState, story: &tidings_core::Story) -> Option<StoryBrief> {
+    let ids: Vec<ArticleId> = story
+        .articles
+        .iter()
+        .filter(|a| a.copy_of.is_none())
+        .map(|a| a.card.id)
+        .collect();
+    match sources(state, &ids).await {
+        Ok(sources) if !sources.is_empty() => Some(story_brief(&sources)),
+        Ok(_) => None,
+        Err(error) => {
+            tracing::warn!(%error, story = story.id, "the story brief could not be made");
+            None
+        }
+    }
+}
+
+/// `GET /api/v1/stories/{id}/brief`.
+pub async fn story_brief_api(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+) -> Result<Json<StoryBriefPayload>, ApiError> {
+    let id = raw_id
+        .parse::<StoryId>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| WebError::NotFound(format!("Story {raw_id:?}")))?;
+    let story = state
+        .storage
+        .story(id)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("Story {id}")))?;
+    let ids: Vec<ArticleId> = story
+        .articles
+        .iter()
+        .filter(|a| a.copy_of.is_none())
+        .map(|a| a.card.id)
+        .collect();
+    let sources = sources(&state, &ids).await?;
+    let brief = tokio::task::spawn_blocking(move || story_brief(&sources))
+        .await
+        .map_err(|e| WebError::BadRequest(format!("the brief could not be made: {e}")))?;
+    Ok(Json(StoryBriefPayload {
+        story_id: Some(id),
+        headline: story.headline,
+        updated: story.last_at,
+        article_ids: ids,
+        brief,
+    }))
+}
+
+/// Articles to brief together: a story, or articles sharing a hashtag.
+struct BriefGroup {
+    story_id: Option<StoryId>,
+    headline: String,
+    updated: DateTime<Utc>,
+    outlets: i64,
+    ids: Vec<ArticleId>,
+}
+
+/// The top stories with their briefs.
+async fn top_briefs(state: &AppState) -> WebResult<(Vec<StoryBriefPayload>, bool)> {
+    let latest = state
+        .storage
+        .latest_stories(PageRequest::new(1, 40))
+        .await?;
+    let mut groups: Vec<BriefGroup> = latest
+        .items
+        .into_iter()
+        .map(|s| BriefGroup {
+            story_id: Some(s.id),
+            headline: s.headline,
+            updated: s.last_at,
+            outlets: s.outlets,
+            ids: s.article_ids,
+        })
+        .collect();
+    let from_stories = !groups.is_empty();
+    if !from_stories {
+        groups = groups_by_tag(state).await?;
+    }
+    groups.sort_by(|a, b| b.outlets.cmp(&a.outlets).then(b.updated.cmp(&a.updated)));
+    let mut briefs = Vec::new();
+    for group in groups.into_iter().take(BRIEFING_STORIES) {
+        let sources = sources(state, &group.ids).await?;
+        let brief = story_brief(&sources);
+        briefs.push(StoryBriefPayload {
+            story_id: group.story_id,
+            headline: group.headline,
+            updated: group.updated,
+            article_ids: group.ids,
+            brief,
+        });
+    }
+    Ok((briefs, from_stories))
+}
+
+/// Latest articles grouped greedily by a shared hashtag, for when no stories exist.
+async fn groups_by_tag(state: &AppState) -> WebResult<Vec<BriefGroup>> {
+    let cards = state
+        .storage
+        .latest_articles(PageRequest::new(1, 60))
+        .await?;
+    let mut used = vec![false; cards.items.len()];
+    let mut groups = Vec::new();
+    for (i, lead) in cards.items.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let mut ids = vec![lead.id];
+        let mut outlets = vec![lead.publisher.clone()];
+        for (j, other) in cards.items.iter().enumerate().skip(i + 1) {
+            let shares = other
+                .tags
+                .iter()
+                .any(|t| lead.tags.iter().any(|l| l.slug == t.slug));
+            if !used[j] && shares {
+                used[j] = true;
+                ids.push(other.id);
+                if !outlets.contains(&other.publisher) {
+                    outlets.push(other.publisher.clone());
+                }
+            }
+        }
+        groups.push(BriefGroup {
+            story_id: None,
+            headline: lead.title.clone(),
+            updated: lead.shown_at,
+            outlets: outlets.len() as i64,
+            ids,
+        });
+    }
+    Ok(groups)
+}
+
+#[derive(Template)]
+#[template(path = "briefing.html")]
+struct BriefingPage {
+    chrome: Chrome,
+    briefs: Vec<StoryBriefPayload>,
+    from_stories: bool,
+}
+
+/// `GET /briefing`.
+pub async fn briefing_page(State(state): State<AppState>) -> WebResult<Html<String>> {
+    let (briefs, from_stories) = top_briefs(&state).await?;
+    render(&BriefingPage {
+        chrome: Chrome::new(&state.site, "Daily briefing", Some("/briefing")),
+        briefs,
+        from_stories,
+    })
+}
+
+/// `GET /briefing.atom`.
+pub async fn briefing_feed(State(state): State<AppState>) -> Result<Response, WebError> {
+    let (briefs, _) = top_briefs(&state).await?;
+    let base = state
+        .site
+        .absolute_url("/")
+        .unwrap_or_else(|| "/".to_owned());
+    let updated = briefs
+        .iter()
+        .map(|b| b.updated)
+        .max()
+        .unwrap_or_else(Utc::now);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!(
+        "<title>{} daily briefing</title>\n<id>{}briefing</id>\n<link rel=\"alternate\" href=\"{}briefing\"/>\n<updated>{}</updated>\n",
+        escape(&state.site.title),
+        escape(&base),
+        escape(&base),
+        updated.to_rfc3339()
+    ));
+    for brief in &briefs {
+        let path = match brief.story_id {
+            Some(id) => format!("story/{id}"),
+            None => format!(
+                "article/{}",
+                brief.article_ids.first().copied().unwrap_or(0)
+            ),
+        };
+        let mut content = String::from("<ul>");
+        for s in &brief.brief.sentences {
+            content.push_str(&format!(
+                "<li>{} ({})</li>",
+                escape(&s.text),
+                escape(&s.outlet)
+            ));
+        }
+        content.push_str("</ul>");
+        xml.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{}{}</id>\n<link href=\"{}{}\"/>\n<updated>{}</updated>\n<content type=\"html\">{}</content>\n</entry>\n",
+            escape(&brief.headline),
+            escape(&base),
+            path,
+            escape(&base),
+            path,
+            brief.updated.to_rfc3339(),
+            escape(&content)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

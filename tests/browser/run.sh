@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The real-browser test: builds Tidings, serves the demo site on a free loopback port with a
+# temporary data directory, and drives Debian's Chromium through playwright-core against it.
+# Chromium is installed with apt only when running as root and either CI=true or
+# TIDINGS_INSTALL_CHROMIUM=1. Set TIDINGS_BIN to test an existing binary.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
+
+if [ ! -x "$chromium_bin" ]; then
+  if [ "$(id -u)" = 0 ] && { [ "${CI:-}" = true ] || [ "${TIDINGS_INSTALL_CHROMIUM:-}" = 1 ]; }; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "browser test: no Chromium at $chromium_bin (as root, TIDINGS_INSTALL_CHROMIUM=1 installs it)" >&2
+    exit 1
+  fi
+fi
+
+(cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+
+if [ -z "${TIDINGS_BIN:-}" ]; then
+  (cd "$root" && cargo build --quiet -p tidings --bin tidings)
+  TIDINGS_BIN="$root/target/debug/tidings"
+fi
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+site_port="$(free_port)"
+publisher_port="$(free_port)"
+while [ "$publisher_port" = "$site_port" ]; do publisher_port="$(free_port)"; done
+
+data="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# Publish first comments at once, so the test can reply to its own comment.
+TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false TIDINGS_LOG=warn \
+  "$TIDINGS_BIN" --data "$data" demo \
+  --listen "127.0.0.1:$site_port" --publishers "127.0.0.1:$publisher_port" \
+  >"$data/server.log" 2>&1 &
+server_pid=$!
+
+if ! TIDINGS_URL="http://127.0.0.1:$site_port" CHROMIUM="$chromium_bin" node "$here/comments.test.mjs"; then
+  echo "--- server log ---" >&2
+  tail -n 40 "$data/server.log" >&2
+  exit 1
+fi
