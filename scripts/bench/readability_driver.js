@@ -32,7 +32,15 @@ function main() {
   for (const path of paths) {
     let row;
     try {
-      const html = fs.readFileSync(path);
+      // Valid UTF-8 is handed over decoded (the others detect it too); other bytes go to
+      // jsdom's own charset sniffing.
+      const bytes = fs.readFileSync(path);
+      let html;
+      try {
+        html = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        html = bytes;
+      }
       const dom = new JSDOM(html, { url: "http://fakehost/article.html", virtualConsole: quiet });
       const article = new Readability(dom.window.document).parse();
       row = article

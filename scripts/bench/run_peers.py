@@ -68,7 +68,7 @@ def run_once(command, out_path, err_path, rss_path):
 
 def aligned_outputs(out_path, err_path, paths):
     """One row per page: the extractor's lines, with error rows for pages named on stderr."""
-    rows = [json.loads(l) for l in out_path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(l) for l in out_path.read_text(encoding="utf-8").split("\n") if l.strip()]
     if len(rows) == len(paths):
         return rows
     failed = {}

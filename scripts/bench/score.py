@@ -164,7 +164,7 @@ def score(dataset, page_ids, outputs):
 
 def read_outputs(path, expected):
     outputs = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").split("\n"):
         if line.strip():
             outputs.append(json.loads(line))
     if len(outputs) != expected:

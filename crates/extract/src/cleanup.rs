@@ -2,7 +2,8 @@
 //! bylines and datelines, copyright and tag lines, link-heavy or furniture-classed containers),
 //! while keeping containers that hold the body's prose whatever their class names say.
 
-use crate::content::{Analysis, node_text};
+use crate::analysis::{Analysis, PageFigures};
+use crate::content::node_text;
 use crate::dom::{Dom, NodeId};
 use crate::junk;
 
@@ -10,6 +11,7 @@ use crate::junk;
 pub fn clean_inside(
     dom: &Dom,
     a: &Analysis,
+    figures: &PageFigures,
     roots: &[NodeId],
     score: &[Option<f32>],
     byline: Option<&str>,
@@ -25,7 +27,7 @@ pub fn clean_inside(
         }
         // A container holding most of the body's prose is the article, whatever its class.
         let holds_most = plain(id) as f32 > 0.5 * body_plain as f32;
-        if !roots.contains(&id) && !holds_most && should_drop(dom, a, id, score, byline) {
+        if !roots.contains(&id) && !holds_most && should_drop(dom, a, figures, id, score, byline) {
             skip[id] = true;
             continue;
         }
@@ -43,7 +45,7 @@ fn is_inline(tag: &str) -> bool {
 /// Whether `id` is one of a run of siblings sharing its class that together hold most of their
 /// parent's prose: a body split into repeated blocks ("widget", "module") whose class names
 /// would otherwise mark them as furniture.
-fn in_prose_run(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
+fn in_prose_run(dom: &Dom, a: &Analysis, figures: &PageFigures, id: NodeId) -> bool {
     let node = &dom.nodes[id];
     let Some(parent) = node.parent else {
         return false;
@@ -52,7 +54,7 @@ fn in_prose_run(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
     // The only text-bearing child: judging it is judging the parent, which was kept.
     if plain(id) as f32 >= 0.9 * plain(parent) as f32
         && a.link_density(id) < 0.3
-        && junk::classify(node) != junk::Furniture::Strong
+        && figures.furniture[id] != junk::Furniture::Strong
     {
         return true;
     }
@@ -76,6 +78,7 @@ fn in_prose_run(dom: &Dom, a: &Analysis, id: NodeId) -> bool {
 fn should_drop(
     dom: &Dom,
     a: &Analysis,
+    figures: &PageFigures,
     id: NodeId,
     score: &[Option<f32>],
     byline: Option<&str>,
@@ -137,7 +140,7 @@ fn should_drop(
     }
     let weight = junk::class_weight(node);
     let own_score = score[id].unwrap_or(0.0);
-    if weight + own_score < 0.0 && tag != "figure" && !in_prose_run(dom, a, id) {
+    if weight + own_score < 0.0 && tag != "figure" && !in_prose_run(dom, a, figures, id) {
         return true;
     }
     if a.commas[id] >= 10 {

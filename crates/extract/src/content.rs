@@ -5,24 +5,10 @@
 //! Every pass is a linear walk over the arena (aggregates are summed child-to-parent by walking
 //! the document-order arena backwards), so huge pages stay fast.
 
+use crate::analysis::{Analysis, PageFigures};
 use crate::cleanup;
 use crate::dom::{Dom, NodeData, NodeId};
 use crate::junk;
-
-/// Per-node figures over the live (not removed) part of the tree.
-pub struct Analysis {
-    /// Node is removed (itself or through an ancestor).
-    pub dead: Vec<bool>,
-    /// Whitespace-collapsed characters of text.
-    pub text_len: Vec<u32>,
-    /// Characters of text inside links.
-    pub link_len: Vec<u32>,
-    pub commas: Vec<u32>,
-    pub paragraphs: Vec<u32>,
-    pub images: Vec<u32>,
-    pub list_items: Vec<u32>,
-    pub headings: Vec<u32>,
-}
 
 /// The chosen body: the nodes to render, in order, and what to skip inside them.
 pub struct Selection {
@@ -30,117 +16,23 @@ pub struct Selection {
     pub skip: Vec<bool>,
 }
 
-fn collapsed_len(text: &str) -> u32 {
-    let mut len = 0u32;
-    let mut in_space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                len += 1;
-                in_space = true;
-            }
-        } else {
-            len += 1;
-            in_space = false;
-        }
-    }
-    len
-}
-
-fn is_heading(tag: &str) -> bool {
-    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-}
-
-impl Analysis {
-    fn compute(dom: &Dom, removed: &[bool]) -> Analysis {
-        let n = dom.nodes.len();
-        let mut a = Analysis {
-            dead: vec![false; n],
-            text_len: vec![0; n],
-            link_len: vec![0; n],
-            commas: vec![0; n],
-            paragraphs: vec![0; n],
-            images: vec![0; n],
-            list_items: vec![0; n],
-            headings: vec![0; n],
-        };
-        let mut in_link = vec![false; n];
-        for id in 0..n {
-            let node = &dom.nodes[id];
-            let parent = node.parent;
-            a.dead[id] = removed[id] || parent.is_some_and(|p| a.dead[p]);
-            in_link[id] = node.tag() == "a" || parent.is_some_and(|p| in_link[p]);
-        }
-        for id in (0..n).rev() {
-            if a.dead[id] {
-                continue;
-            }
-            let node = &dom.nodes[id];
-            match &node.data {
-                NodeData::Text(text) => {
-                    let len = collapsed_len(text);
-                    a.text_len[id] = len;
-                    if in_link[id] {
-                        a.link_len[id] = len;
-                    }
-                    a.commas[id] = text
-                        .chars()
-                        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
-                        .count() as u32;
-                }
-                NodeData::Element { tag, .. } => match tag.as_str() {
-                    "p" => a.paragraphs[id] += 1,
-                    "img" | "picture" => a.images[id] += 1,
-                    "li" => a.list_items[id] += 1,
-                    t if is_heading(t) => a.headings[id] += 1,
-                    _ => {}
-                },
-                NodeData::Document => {}
-            }
-            if let Some(parent) = node.parent {
-                a.text_len[parent] += a.text_len[id];
-                a.link_len[parent] += a.link_len[id];
-                a.commas[parent] += a.commas[id];
-                a.paragraphs[parent] += a.paragraphs[id];
-                a.images[parent] += a.images[id];
-                a.list_items[parent] += a.list_items[id];
-                a.headings[parent] += a.headings[id];
-            }
-        }
-        a
-    }
-
-    pub fn link_density(&self, id: NodeId) -> f32 {
-        let text = self.text_len[id];
-        if text == 0 {
-            0.0
-        } else {
-            self.link_len[id] as f32 / text as f32
-        }
-    }
-}
-
 /// Removes furniture: junk tags and classes, unless the element holds most of the page's
 /// paragraph text (a page wrapped whole in a `<form>` or a badly named container).
-fn mark_furniture(dom: &Dom, strictness: Strictness) -> Vec<bool> {
-    let n = dom.nodes.len();
-    let nothing_removed = vec![false; n];
-    let before = Analysis::compute(dom, &nothing_removed);
+fn mark_furniture(dom: &Dom, figures: &PageFigures, strictness: Strictness) -> Vec<bool> {
+    let before = &figures.unremoved;
     let plain = |id: NodeId| (before.text_len[id] - before.link_len[id]) as f32;
     let total = plain(0).max(1.0);
-    let mut removed = vec![false; n];
+    let mut removed = vec![false; dom.nodes.len()];
     for (id, node) in dom.nodes.iter().enumerate() {
-        if !matches!(node.data, NodeData::Element { .. }) {
+        let furniture = figures.furniture[id];
+        if furniture == junk::Furniture::No {
             continue;
         }
         let share = plain(id) / total;
-        removed[id] = match (junk::classify(node), strictness) {
-            (junk::Furniture::Strong, Strictness::Strict) => share < 0.7,
-            (junk::Furniture::Weak, Strictness::Strict) => share < 0.4,
-            (junk::Furniture::Strong | junk::Furniture::Weak, Strictness::Lenient) => {
-                junk::is_junk_tag(node.tag()) && share < 0.2
-            }
-            (junk::Furniture::No, _) => false,
+        removed[id] = match strictness {
+            Strictness::Strict if furniture == junk::Furniture::Strong => share < 0.7,
+            Strictness::Strict => share < 0.4,
+            Strictness::Lenient => junk::is_junk_tag(node.tag()) && share < 0.2,
         };
     }
     removed
@@ -207,9 +99,14 @@ pub enum Strictness {
 /// Picks the article body.
 /// `byline` is the author already read from the page's metadata: a block naming only them is
 /// dropped from the body.
-pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Selection {
-    let removed = mark_furniture(dom, strictness);
-    let a = Analysis::compute(dom, &removed);
+pub fn select(
+    dom: &Dom,
+    figures: &PageFigures,
+    strictness: Strictness,
+    byline: Option<&str>,
+) -> Selection {
+    let removed = mark_furniture(dom, figures, strictness);
+    let a = Analysis::compute(dom, figures, &removed);
     let n = dom.nodes.len();
     let mut score: Vec<Option<f32>> = vec![None; n];
 
@@ -270,7 +167,7 @@ pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Select
 
     let body = dom.find_tag("body").unwrap_or(0);
     let Some(&(mut top, top_score)) = ranked.first() else {
-        let skip = cleanup::clean_inside(dom, &a, &[body], &score, byline);
+        let skip = cleanup::clean_inside(dom, &a, figures, &[body], &score, byline);
         return Selection {
             roots: vec![body],
             skip,
@@ -317,7 +214,7 @@ pub fn select(dom: &Dom, strictness: Strictness, byline: Option<&str>) -> Select
     top = widen_to_split_body(dom, &a, top);
 
     let roots = with_siblings(dom, &a, &score, top);
-    let skip = cleanup::clean_inside(dom, &a, &roots, &score, byline);
+    let skip = cleanup::clean_inside(dom, &a, figures, &roots, &score, byline);
     Selection { roots, skip }
 }
 

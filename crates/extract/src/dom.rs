@@ -7,8 +7,11 @@
 //! than [`MAX_DEPTH`] is flattened and the arena stops growing at [`MAX_NODES`], so every later
 //! pass is linear and may recurse safely.
 
-use ego_tree::NodeRef;
-use scraper::{Html, Node as ParsedNode};
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, local_name};
+
+use crate::parse_tree::{self, Handle, ParsedData, ParsedTree, attr_value, is_dropped_tag};
+use crate::script_bodies::without_script_bodies;
 
 /// Deepest nesting kept; deeper elements are attached to their ancestor at this depth.
 pub const MAX_DEPTH: usize = 120;
@@ -23,10 +26,10 @@ pub type NodeId = usize;
 pub enum NodeData {
     Document,
     Element {
-        tag: String,
-        attrs: Vec<(String, String)>,
+        tag: LocalName,
+        attrs: Vec<Attribute>,
     },
-    Text(String),
+    Text(StrTendril),
 }
 
 /// One node of the arena.
@@ -48,10 +51,7 @@ impl Node {
 
     pub fn attr(&self, name: &str) -> Option<&str> {
         match &self.data {
-            NodeData::Element { attrs, .. } => attrs
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.as_str()),
+            NodeData::Element { attrs, .. } => attr_value(attrs, name),
             _ => None,
         }
     }
@@ -88,102 +88,59 @@ pub struct Dom {
     pub head: HeadFacts,
 }
 
-/// Tags whose whole subtree is left out of the arena.
-fn is_dropped_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "math"
-            | "iframe"
-            | "object"
-            | "embed"
-            | "canvas"
-            | "button"
-            | "input"
-            | "select"
-            | "textarea"
-            | "option"
-            | "link"
-            | "meta"
-            | "title"
-            | "base"
-            | "head"
-            | "video"
-            | "audio"
-            | "dialog"
-    )
-}
-
 impl Dom {
     /// Parses `html` and builds the arena.
     pub fn parse(html: &str) -> Dom {
-        let parsed = Html::parse_document(&html[..nesting_bounded_len(html)]);
+        let bounded = &html[..nesting_bounded_len(html)];
+        let mut tree = parse_tree::parse_document(&without_script_bodies(bounded));
+        let mut nodes = Vec::with_capacity(tree.nodes.len());
+        nodes.push(Node {
+            parent: None,
+            children: Vec::new(),
+            data: NodeData::Document,
+        });
         let mut dom = Dom {
-            nodes: vec![Node {
-                parent: None,
-                children: Vec::new(),
-                data: NodeData::Document,
-            }],
+            nodes,
             head: HeadFacts::default(),
         };
         // (parsed node, arena parent, depth)
-        let mut stack: Vec<(NodeRef<'_, ParsedNode>, NodeId, usize)> = parsed
-            .tree
-            .root()
-            .children()
-            .rev()
-            .map(|child| (child, 0, 1))
-            .collect();
-        while let Some((node, parent, depth)) = stack.pop() {
+        let mut stack: Vec<(Handle, NodeId, usize)> = Vec::new();
+        push_children(&tree, 0, 0, 1, &mut stack);
+        while let Some((handle, parent, depth)) = stack.pop() {
             if dom.nodes.len() >= MAX_NODES {
                 break;
             }
-            match node.value() {
-                ParsedNode::Text(text) => {
+            let data = std::mem::replace(&mut tree.nodes[handle].data, ParsedData::Other);
+            match data {
+                ParsedData::Text(text) => {
                     let last = dom.nodes[parent].children.last().copied();
                     if let Some(NodeData::Text(prev)) = last.map(|last| &mut dom.nodes[last].data) {
-                        prev.push_str(&text.text);
+                        prev.push_tendril(&text);
                     } else {
-                        dom.push(parent, NodeData::Text(text.text.to_string()));
+                        dom.push(parent, NodeData::Text(text));
                     }
                 }
-                ParsedNode::Element(element) => {
-                    let tag = element.name();
-                    if is_dropped_tag(tag) {
-                        dom.head.note(tag, element, node);
+                ParsedData::Element { name, attrs, .. } => {
+                    let tag = name.local;
+                    if is_dropped_tag(&tag) {
+                        dom.head.note(&tree, &tag, &attrs, handle);
                         continue;
                     }
-                    if tag == "html"
-                        && let Some(lang) = element.attr("lang").or(element.attr("xml:lang"))
+                    if tag == local_name!("html")
+                        && let Some(lang) =
+                            attr_value(&attrs, "lang").or(attr_value(&attrs, "xml:lang"))
                     {
                         dom.head.html_lang = Some(lang.trim().to_string());
                     }
-                    let attrs = element
-                        .attrs()
-                        .filter(|(key, _)| !key.starts_with("on"))
-                        .map(|(key, value)| (key.to_ascii_lowercase(), value.to_string()))
-                        .collect();
                     let (id, child_depth) = if depth >= MAX_DEPTH {
                         (parent, depth)
                     } else {
-                        let id = dom.push(
-                            parent,
-                            NodeData::Element {
-                                tag: tag.to_ascii_lowercase(),
-                                attrs,
-                            },
-                        );
+                        let id = dom.push(parent, NodeData::Element { tag, attrs });
                         (id, depth + 1)
                     };
-                    for child in node.children().rev() {
-                        stack.push((child, id, child_depth));
-                    }
+                    push_children(&tree, handle, id, child_depth, &mut stack);
                 }
-                _ => {}
+                ParsedData::Document | ParsedData::Other => {}
             }
         }
         dom
@@ -226,27 +183,25 @@ const MAX_OPEN_TAGS: i64 = 3000;
 fn nesting_bounded_len(html: &str) -> usize {
     let bytes = html.as_bytes();
     let mut depth = 0i64;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'<' {
-            let next = bytes[i + 1];
-            if next == b'/' {
-                depth -= 1;
-            } else if next.is_ascii_alphabetic() {
-                let name_end = bytes[i + 1..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .map_or(bytes.len(), |p| i + 1 + p);
-                let name = &bytes[i + 1..name_end];
-                if !is_void(name) {
-                    depth += 1;
-                    if depth > MAX_OPEN_TAGS {
-                        return i;
-                    }
+    for i in memchr::memchr_iter(b'<', bytes) {
+        let Some(&next) = bytes.get(i + 1) else {
+            break;
+        };
+        if next == b'/' {
+            depth -= 1;
+        } else if next.is_ascii_alphabetic() {
+            let name_end = bytes[i + 1..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |p| i + 1 + p);
+            let name = &bytes[i + 1..name_end];
+            if !is_void(name) {
+                depth += 1;
+                if depth > MAX_OPEN_TAGS {
+                    return i;
                 }
             }
         }
-        i += 1;
     }
     html.len()
 }
@@ -259,26 +214,31 @@ fn is_void(name: &[u8]) -> bool {
     VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
 }
 
-fn all_text(node: NodeRef<'_, ParsedNode>) -> String {
-    let mut text = String::new();
-    for descendant in node.descendants() {
-        if let ParsedNode::Text(chunk) = descendant.value() {
-            text.push_str(&chunk.text);
-        }
+/// Stacks the children of `handle` (last first, so they pop in document order).
+fn push_children(
+    tree: &ParsedTree,
+    handle: Handle,
+    arena_parent: NodeId,
+    depth: usize,
+    stack: &mut Vec<(Handle, NodeId, usize)>,
+) {
+    let mut child = tree.nodes[handle].last_child;
+    while let Some(c) = child {
+        stack.push((c, arena_parent, depth));
+        child = tree.nodes[c].prev_sibling;
     }
-    text
 }
 
 impl HeadFacts {
-    fn note(&mut self, tag: &str, element: &scraper::node::Element, node: NodeRef<'_, ParsedNode>) {
-        match tag {
-            "meta" => {
-                let content = element.attr("content").or(element.attr("value"));
-                let key = element
-                    .attr("property")
-                    .or(element.attr("name"))
-                    .or(element.attr("itemprop"))
-                    .or(element.attr("http-equiv"));
+    fn note(&mut self, tree: &ParsedTree, tag: &LocalName, attrs: &[Attribute], handle: Handle) {
+        let attr = |name: &str| attr_value(attrs, name);
+        match *tag {
+            local_name!("meta") => {
+                let content = attr("content").or(attr("value"));
+                let key = attr("property")
+                    .or(attr("name"))
+                    .or(attr("itemprop"))
+                    .or(attr("http-equiv"));
                 if let (Some(key), Some(content)) = (key, content) {
                     // `property` may hold several space-separated names.
                     for name in key.split_whitespace() {
@@ -287,38 +247,39 @@ impl HeadFacts {
                     }
                 }
             }
-            "link" => {
-                let is_canonical = element.attr("rel").is_some_and(|rel| {
+            local_name!("link") => {
+                let is_canonical = attr("rel").is_some_and(|rel| {
                     rel.split_whitespace()
                         .any(|r| r.eq_ignore_ascii_case("canonical"))
                 });
                 if is_canonical && self.canonical.is_none() {
-                    self.canonical = element.attr("href").map(|href| href.trim().to_string());
+                    self.canonical = attr("href").map(|href| href.trim().to_string());
                 }
             }
-            "base" if self.base_href.is_none() => {
-                self.base_href = element.attr("href").map(|href| href.trim().to_string());
+            local_name!("base") if self.base_href.is_none() => {
+                self.base_href = attr("href").map(|href| href.trim().to_string());
             }
-            "title" if self.title.is_none() => {
-                let text = all_text(node);
+            local_name!("title") if self.title.is_none() => {
+                let text = tree.all_text(handle);
                 if !text.trim().is_empty() {
                     self.title = Some(text);
                 }
             }
-            "script" => {
-                let is_ld = element
-                    .attr("type")
+            local_name!("script") => {
+                let is_ld = attr("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
                 if is_ld {
-                    self.json_ld.push(all_text(node));
+                    self.json_ld.push(tree.all_text(handle));
                 }
             }
-            "head" => {
+            local_name!("head") => {
                 // The head is dropped from the arena, but its children still carry facts.
-                for child in node.children() {
-                    if let ParsedNode::Element(child_element) = child.value() {
-                        self.note(child_element.name(), child_element, child);
+                let mut child = tree.nodes[handle].first_child;
+                while let Some(c) = child {
+                    if let ParsedData::Element { name, attrs, .. } = &tree.nodes[c].data {
+                        self.note(tree, &name.local, attrs, c);
                     }
+                    child = tree.nodes[c].next_sibling;
                 }
             }
             _ => {}

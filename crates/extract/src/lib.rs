@@ -6,6 +6,7 @@
 //! `content` picks the body, `cleanup` trims inside it, `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
 //! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
 
+mod analysis;
 mod charset;
 mod cleanup;
 mod content;
@@ -13,8 +14,10 @@ mod dom;
 mod junk;
 mod linked_data;
 mod metadata;
+mod parse_tree;
 mod render;
 mod sanitize;
+mod script_bodies;
 mod text;
 
 use chrono::{DateTime, FixedOffset};
@@ -95,8 +98,9 @@ pub fn extract(
         })
         .or_else(|| opts.url.clone());
     let meta = metadata::read(&page, opts.url.as_ref());
+    let figures = analysis::PageFigures::compute(&page);
     let read_body = |strictness| {
-        let selection = content::select(&page, strictness, meta.byline.as_deref());
+        let selection = content::select(&page, &figures, strictness, meta.byline.as_deref());
         render::render(&page, &selection.roots, &selection.skip, base.as_ref())
     };
     let mut body = read_body(content::Strictness::Strict);

@@ -102,6 +102,23 @@ fn clean_byline(raw: &str) -> Option<String> {
     }
 }
 
+/// Whether a `<title>` is the page's heading followed by a separator and something else.
+fn heading_leads_title(page_title: &str, heading: &str) -> bool {
+    let title = page_title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let heading = heading.trim();
+    if heading.is_empty() || title.len() <= heading.len() {
+        return false;
+    }
+    let Some(prefix) = title.get(..heading.len()) else {
+        return false;
+    };
+    let rest = &title[heading.len()..];
+    prefix.eq_ignore_ascii_case(heading)
+        && [" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "]
+            .iter()
+            .any(|separator| rest.starts_with(separator))
+}
+
 /// Cuts " | Site", " - Site" and similar from a `<title>`.
 pub fn clean_title(raw: &str, site_name: Option<&str>) -> String {
     let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -214,6 +231,13 @@ pub fn read(dom: &Dom, page_url: Option<&Url>) -> PageMetadata {
     // A declared title is the publisher's own; only the `<title>` element carries the site name
     // often enough to be cut.
     let title = declared_title.or_else(|| {
+        // "<title>Budget passes | Harbor Times</title>" with "<h1>Budget passes</h1>": the
+        // heading is the title, whatever the length of the site suffix.
+        if let (Some(page_title), Some(heading)) = (head.title.as_deref(), h1.as_deref())
+            && heading_leads_title(page_title, heading)
+        {
+            return Some(heading.to_string());
+        }
         head.title
             .clone()
             .or_else(|| h1.clone().filter(|h| !h.is_empty()))
@@ -359,6 +383,13 @@ fn time_from_page(dom: &Dom) -> Option<DateTime<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_that_leads_the_title_is_the_title() {
+        assert!(heading_leads_title("Budget passes | Harbor Times", "Budget passes"));
+        assert!(!heading_leads_title("Budget passes", "Budget passes"));
+        assert!(!heading_leads_title("Budget passes tonight", "Budget passes"));
+    }
 
     #[test]
     fn title_suffix_is_removed() {

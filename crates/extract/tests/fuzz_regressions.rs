@@ -17,8 +17,7 @@ fn replay(input: &[u8]) {
         Some("no-such-charset"),
     ] {
         let _ = extract(input, charset, &ExtractOptions::default());
-        let mut with_url = ExtractOptions::default();
-        with_url.url = base.clone();
+        let with_url = ExtractOptions { url: base.clone() };
         let _ = extract(input, charset, &with_url);
         let html = decode_html(input, charset);
         let clean = sanitize_fragment(&html, base.as_ref());
@@ -39,9 +38,9 @@ fn nested(open: &str, close: &str, depth: usize, inner: &str) -> Vec<u8> {
 #[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let words = "<p>".to_string() + &"word ".repeat(200) + "</p>";
-    let base = Url::parse("https://example.org/deep.html").ok();
-    let mut options = ExtractOptions::default();
-    options.url = base;
+    let options = ExtractOptions {
+        url: Url::parse("https://example.org/deep.html").ok(),
+    };
     for page in [
         nested("<div>", "</div>", 10_000, &words),
         nested("<b><i>", "", 5_000, &words),

@@ -5,7 +5,6 @@
 
 use tidings::app::App;
 use tidings::commands::import::import_jsonl;
-use tidings_core::{Storage, StoryStore};
 
 fn body(place: &str, toll: u32, extra: &str) -> String {
     format!(

@@ -52,6 +52,12 @@ enum Command {
         /// Override the weight of the nearest member in a story's score (for tuning).
         #[arg(long)]
         nearest_weight: Option<f32>,
+        /// Skip the copy set and the scale curve: ECB+ grouping and Related@5 only.
+        #[arg(long)]
+        quality_only: bool,
+        /// Write each ECB+ document's event and story (tab-separated, per order) to this file.
+        #[arg(long)]
+        assignments: Option<PathBuf>,
     },
     /// Requests the given URLs round-robin from `clients` concurrent clients for `seconds`.
     Load {
@@ -79,7 +85,16 @@ fn main() -> anyhow::Result<()> {
             sizes,
             threshold,
             nearest_weight,
-        } => bench_stories(&data, &sizes, threshold, nearest_weight),
+            quality_only,
+            assignments,
+        } => bench_stories(
+            &data,
+            &sizes,
+            threshold,
+            nearest_weight,
+            quality_only,
+            assignments.as_deref(),
+        ),
         Command::Load {
             clients,
             seconds,
@@ -93,8 +108,11 @@ fn bench_stories(
     sizes: &[usize],
     threshold: Option<f32>,
     nearest_weight: Option<f32>,
+    quality_only: bool,
+    assignments: Option<&Path>,
 ) -> anyhow::Result<()> {
-    use tidings::story_eval;
+    use std::fmt::Write as _;
+    use tidings::story_eval::{self, StreamOrder};
     let mut config = tidings_enrich::StoryIndexConfig::default();
     if let Some(t) = threshold {
         config.join_threshold = t;
@@ -103,16 +121,40 @@ fn bench_stories(
         config.nearest_weight = w;
     }
     let ecb = data.join("stories/ecbplus-dev/docs.jsonl");
-    let f = story_eval::evaluate_ecbplus(&ecb, config)?;
-    println!(
-        "ecbplus-dev (stream in file order, 1 min apart): {} docs, {} events -> {} stories; pairwise P {:.3} R {:.3} F1 {:.3}",
-        f.documents, f.events, f.stories, f.precision, f.recall, f.f1
-    );
-    println!(
-        "related@5 same-event precision: {:.3} over {} articles (events with >= 5 other articles)",
-        f.related_at_5, f.related_articles
-    );
-    println!("ecbplus-dev articles marked as copies: {}", f.copies_marked);
+    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/corpus.jsonl");
+    let mut dump = String::new();
+    for (label, order) in [
+        ("file order, 1 min apart", StreamOrder::File),
+        (
+            "publication order of the demo corpus",
+            StreamOrder::Published(&demo_corpus),
+        ),
+    ] {
+        let f = story_eval::evaluate_ecbplus(&ecb, order, config)?;
+        println!(
+            "ecbplus-dev ({label}): {} docs, {} events -> {} stories; pairwise P {:.3} R {:.3} F1 {:.3}",
+            f.documents, f.events, f.stories, f.precision, f.recall, f.f1
+        );
+        println!(
+            "  related@5 same-event precision: {:.3} over {} articles (events with >= 5 other articles)",
+            f.related_at_5, f.related_articles
+        );
+        let pairs: Vec<String> = f.copies.iter().map(|(c, o)| format!("{c}~{o}")).collect();
+        println!(
+            "  articles marked as copies: {} ({})",
+            f.copies.len(),
+            pairs.join(" ")
+        );
+        for (doc, event, story) in &f.assignments {
+            writeln!(dump, "{label}\t{doc}\t{event}\t{story}")?;
+        }
+    }
+    if let Some(path) = assignments {
+        std::fs::write(path, dump)?;
+    }
+    if quality_only {
+        return Ok(());
+    }
     let c = story_eval::evaluate_copies(
         &data.join("extraction/zyte/ground-truth.json"),
         &ecb,

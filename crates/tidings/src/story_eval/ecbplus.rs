@@ -1,13 +1,25 @@
 //! Story grouping, Related@5 and copies on ECB+ (`stories/ecbplus-dev/docs.jsonl`), fed as a
-//! stream in file order, one minute apart (the documents carry no dates).
+//! stream. The documents carry no dates, so two orders are measured: file order (one minute
+//! apart, each topic's two events back to back) and publication order, the times the demo
+//! corpus (`crates/tidings/demo/corpus.jsonl`, built from the same documents) publishes them at.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
-use tidings_enrich::{StoryIndex, StoryIndexConfig};
+use tidings_enrich::{StoryIndex, StoryIndexConfig, StoryKey};
 
 use super::{StreamDoc, pairwise_f1, run_stream};
+
+/// The order the documents are streamed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamOrder<'a> {
+    /// The file's order, one minute apart.
+    File,
+    /// The demo corpus's publication times (`offset_minutes` per `id`); documents the corpus
+    /// leaves out are left out here too.
+    Published(&'a Path),
+}
 
 /// The figures of one ECB+ run.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,14 +34,19 @@ pub struct EcbFigures {
     /// has at least 5 other articles (missing items count as wrong).
     pub related_at_5: f64,
     pub related_articles: usize,
-    /// Documents marked as a copy of another (every ECB+ document is a different article).
-    pub copies_marked: usize,
+    /// Documents marked as a copy of another: (copy, original) doc ids.
+    pub copies: Vec<(String, String)>,
+    /// Each document's doc id, event and story, in stream order.
+    pub assignments: Vec<(String, String, StoryKey)>,
 }
 
 struct EcbDoc {
+    doc_id: String,
     event: String,
     doc: StreamDoc,
 }
+
+const EPOCH: i64 = 1_700_000_000;
 
 fn load(path: &Path) -> anyhow::Result<Vec<EcbDoc>> {
     let text =
@@ -38,12 +55,13 @@ fn load(path: &Path) -> anyhow::Result<Vec<EcbDoc>> {
     for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let row: serde_json::Value =
             serde_json::from_str(line).with_context(|| format!("line {} is not JSON", i + 1))?;
-        let body = row["text"]
-            .as_str()
-            .with_context(|| format!("line {} has no text", i + 1))?;
-        let event = row["event_cluster"]
-            .as_str()
-            .with_context(|| format!("line {} has no event_cluster", i + 1))?;
+        let field = |name: &str| {
+            row[name]
+                .as_str()
+                .map(str::to_string)
+                .with_context(|| format!("line {} has no {name}", i + 1))
+        };
+        let body = field("text")?;
         let title = body
             .lines()
             .map(str::trim)
@@ -51,22 +69,61 @@ fn load(path: &Path) -> anyhow::Result<Vec<EcbDoc>> {
             .unwrap_or_default()
             .to_string();
         docs.push(EcbDoc {
-            event: event.to_string(),
+            doc_id: field("doc_id")?,
+            event: field("event_cluster")?,
             doc: StreamDoc {
                 title,
-                text: body.to_string(),
-                at: 1_700_000_000 + 60 * i as i64,
+                text: body,
+                at: EPOCH + 60 * i as i64,
             },
         });
     }
     Ok(docs)
 }
 
-/// Runs the stream over `docs.jsonl` with `config` and scores it.
-pub fn evaluate_ecbplus(path: &Path, config: StoryIndexConfig) -> anyhow::Result<EcbFigures> {
-    let docs = load(path)?;
-    let (owned_events, stream): (Vec<String>, Vec<StreamDoc>) =
-        docs.into_iter().map(|d| (d.event, d.doc)).unzip();
+/// Puts `docs` in the demo corpus's publication order, at its times.
+fn publication_order(docs: Vec<EcbDoc>, corpus: &Path) -> anyhow::Result<Vec<EcbDoc>> {
+    let text = std::fs::read_to_string(corpus)
+        .with_context(|| format!("cannot read {}", corpus.display()))?;
+    let mut offsets: HashMap<String, i64> = HashMap::new();
+    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let row: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{} line {} is not JSON", corpus.display(), i + 1))?;
+        let (Some(id), Some(minutes)) = (row["id"].as_str(), row["offset_minutes"].as_i64()) else {
+            anyhow::bail!("{} line {} lacks id or offset_minutes", corpus.display(), i + 1);
+        };
+        offsets.insert(id.to_string(), minutes);
+    }
+    let mut kept: Vec<(i64, EcbDoc)> = docs
+        .into_iter()
+        .filter_map(|mut d| {
+            let minutes = *offsets.get(&d.doc_id)?;
+            d.doc.at = EPOCH + 60 * minutes;
+            Some((minutes, d))
+        })
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.doc_id.cmp(&b.1.doc_id)));
+    Ok(kept.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Runs the stream over `docs.jsonl` in `order` with `config` and scores it.
+pub fn evaluate_ecbplus(
+    path: &Path,
+    order: StreamOrder<'_>,
+    config: StoryIndexConfig,
+) -> anyhow::Result<EcbFigures> {
+    let docs = match order {
+        StreamOrder::File => load(path)?,
+        StreamOrder::Published(corpus) => publication_order(load(path)?, corpus)?,
+    };
+    let mut doc_ids = Vec::with_capacity(docs.len());
+    let mut owned_events = Vec::with_capacity(docs.len());
+    let mut stream = Vec::with_capacity(docs.len());
+    for d in docs {
+        doc_ids.push(d.doc_id);
+        owned_events.push(d.event);
+        stream.push(d.doc);
+    }
     let events: Vec<&str> = owned_events.iter().map(String::as_str).collect();
     let result = run_stream(&stream, StoryIndex::new(config));
     let (precision, recall, f1) = pairwise_f1(&result.stories, &events);
@@ -92,6 +149,18 @@ pub fn evaluate_ecbplus(path: &Path, config: StoryIndexConfig) -> anyhow::Result
     let mut story_ids = result.stories.clone();
     story_ids.sort_unstable();
     story_ids.dedup();
+    let copies = result
+        .copy_of
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((doc_ids[i].clone(), doc_ids[(*o)?].clone())))
+        .collect();
+    let assignments = doc_ids
+        .iter()
+        .zip(&owned_events)
+        .zip(&result.stories)
+        .map(|((d, e), s)| (d.clone(), e.clone(), *s))
+        .collect();
     Ok(EcbFigures {
         documents: events.len(),
         events: event_sizes.len(),
@@ -101,6 +170,7 @@ pub fn evaluate_ecbplus(path: &Path, config: StoryIndexConfig) -> anyhow::Result
         f1,
         related_at_5: related_sum / related_articles.max(1) as f64,
         related_articles,
-        copies_marked: result.copy_of.iter().flatten().count(),
+        copies,
+        assignments,
     })
 }
