@@ -8,7 +8,9 @@
 #
 # BENCH_WORK sets the temporary directory (default /tmp/tidings-bench; reused when present).
 # BENCH_RUST_PEER may name an extra extractor binary with the `tidings extract` contract
-# (page paths as arguments, one JSON line per page) to include as "rust-peer".
+# (page paths as arguments, one JSON line per page), shown as BENCH_RUST_PEER_NAME
+# (default "rust-peer"); BENCHMARKS.md used a 30-line dom_smoothie 0.19 wrapper
+# (`Readability::new(html, None, Some(Config { text_mode: TextMode::Formatted, .. }))`).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,7 +46,7 @@ extractors=(
     --extractor "readability.js=env NODE_PATH=$work/node/node_modules node $bench/readability_driver.js {list}"
 )
 if [ -n "${BENCH_RUST_PEER:-}" ]; then
-    extractors+=(--extractor "rust-peer=$BENCH_RUST_PEER {files}")
+    extractors+=(--extractor "${BENCH_RUST_PEER_NAME:-rust-peer}=$BENCH_RUST_PEER {files}")
 fi
 
 python3 "$bench/run_peers.py" --data "$data" --work "$work" --runs "$runs" "${extractors[@]}"

@@ -33,7 +33,7 @@ def main():
                         "title": doc.get("title"),
                         "byline": doc.get("author"),
                         "published": doc.get("date"),
-                        "site_name": doc.get("sitename"),
+                        "site_name": doc.get("sitename") or doc.get("source-hostname"),
                     }
                 else:
                     row = {"text": trafilatura.extract(html) or ""}

@@ -10,6 +10,7 @@ fn main() {
     if let Some(v) = env("T") { config.join_threshold = v; }
     if let Some(v) = env("W") { config.nearest_weight = v; }
     if let Some(v) = env("P") { config.idf_power = v; }
+    if let Some(v) = env("Y") { config.year_conflict_factor = v; }
     for order in 0..2 {
         let mut items: Vec<(i64, &serde_json::Value)> = docs.iter().enumerate().filter_map(|(i, d)| {
             if order == 0 { Some((1_700_000_000 + 60 * i as i64, d)) } else { offsets.get(d["doc_id"].as_str().unwrap()).map(|m| (1_700_000_000 + 60 * m, d)) }
@@ -24,6 +25,19 @@ fn main() {
             let e = enrich(title, text, &[]);
             let p = index.place(*at, &e.terms);
             let orig = p.neighbours.iter().take(5).map(|n| n.article_id as usize).find(|&j| is_copy(items[j].1["text"].as_str().unwrap(), text));
+            if std::env::var("DIAG").is_ok() {
+                if let Some(s) = p.story {
+                    let ev_here = d["event_cluster"].as_str().unwrap();
+                    let same = stories.iter().zip(items.iter()).filter(|(st, it)| **st == s && it.1["event_cluster"].as_str().unwrap() == ev_here).count();
+                    let total = stories.iter().filter(|st| **st == s).count();
+                    println!("DIAG {order} {} score {:.3} same {}/{} {}", d["doc_id"], p.score, same, total, if same == 0 { "WRONG" } else { "" });
+                }
+            }
+            if std::env::var("DIAG").is_ok() && p.story.is_none() && orig.is_none() {
+                let ev_here = d["event_cluster"].as_str().unwrap();
+                let seen = items[..i].iter().filter(|it| it.1["event_cluster"].as_str().unwrap() == ev_here).count();
+                if seen > 0 { println!("MISS {order} {} best {:.3} seen {} neigh {:?}", d["doc_id"], p.score, seen, p.neighbours.iter().take(3).map(|n| (items[n.article_id as usize].1["event_cluster"].as_str().unwrap().to_string(), (n.similarity*100.0) as i32)).collect::<Vec<_>>()); }
+            }
             let story = match (orig, p.story) { (Some(j), _) => stories[j], (None, Some(s)) => s, _ => { next += 1; next - 1 } };
             index.insert(IndexedArticle { article_id: i as i64, at: *at, story, copy_of: orig.map(|j| j as i64), terms: e.terms });
             stories.push(story);
@@ -42,6 +56,9 @@ fn main() {
             let mut st: HashMap<i64, HashMap<&str, usize>> = HashMap::new();
             for (s, e) in stories.iter().zip(&ev) { *st.entry(*s).or_default().entry(e).or_default() += 1; }
             for (s, c) in st { if c.len() > 1 { println!("  {s} {c:?}"); } }
+            let mut es: HashMap<&str, HashMap<i64, usize>> = HashMap::new();
+            for (s, e) in stories.iter().zip(&ev) { *es.entry(e).or_default().entry(*s).or_default() += 1; }
+            for (e, c) in es { if c.len() > 1 { println!("  split {e} {c:?}"); } }
         }
     }
 }

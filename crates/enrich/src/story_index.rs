@@ -1,7 +1,9 @@
 //! Story assignment: an in-memory index of the articles inside a time window, built as
 //! articles arrive (and rebuilt from storage at start). A new article is compared with the
 //! articles sharing its rarest key terms (TF-IDF cosine over the key terms, names weighing
-//! double), then joins the story it is closest to, or starts one.
+//! double), then joins the story it is closest to, or starts one. A story dated by another
+//! year than the article (each names years, neither names the other's main one) scores less:
+//! that is the same kind of event happening again, not more coverage of this one.
 //!
 //! Cost per article is bounded: at most `probe_terms` posting lists are read, each from its
 //! newest end and at most `postings_per_term` entries, so it does not grow with the archive.
@@ -29,17 +31,21 @@ pub struct StoryIndexConfig {
     pub probe_terms: usize,
     /// Newest postings read per probed term.
     pub postings_per_term: usize,
+    /// What a story's score is multiplied by when the article and the story are dated by
+    /// different years (see [`StoryIndex::place`]): two events of one kind years apart.
+    pub year_conflict_factor: f32,
 }
 
 impl Default for StoryIndexConfig {
     fn default() -> Self {
         StoryIndexConfig {
             window_secs: 4 * 24 * 3600,
-            join_threshold: 0.30,
+            join_threshold: 0.32,
             nearest_weight: 0.3,
             idf_power: 1.0,
             probe_terms: 12,
             postings_per_term: 200,
+            year_conflict_factor: 0.5,
         }
     }
 }
@@ -86,6 +92,9 @@ struct Doc {
 #[derive(Default)]
 struct Story {
     centroid: HashMap<u32, f32>,
+    /// The years (term ids) its articles name, with their summed weights and how many
+    /// articles name each.
+    years: Vec<(u32, f32, u32)>,
     members: Vec<u32>,
 }
 
@@ -193,6 +202,37 @@ impl StoryIndex {
         seen
     }
 
+    /// Whether an article and a story are dated by different years: both name years, the
+    /// article's most salient year is not among the story's, and the story's most salient year
+    /// is not among the article's. Reports of one event share their year; two events of one
+    /// kind (two earthquakes, two rehab stays) years apart do not.
+    fn years_conflict(&self, story: StoryKey, terms: &[KeyTerm]) -> bool {
+        let Some(entry) = self.stories.get(&story) else {
+            return false;
+        };
+        let story_years = entry.years.as_slice();
+        let Some(article_year) = terms
+            .iter()
+            .filter(|t| is_year(&t.term))
+            .max_by(|a, b| a.weight.total_cmp(&b.weight))
+        else {
+            return false;
+        };
+        let Some(&(story_year, _, _)) = story_years.iter().max_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            return false;
+        };
+        let article_year_in_story = self
+            .term_ids
+            .get(&article_year.term)
+            .is_some_and(|id| story_years.iter().any(|(y, _, _)| y == id));
+        let story_year_in_article = self
+            .term_names
+            .get(story_year as usize)
+            .is_some_and(|name| terms.iter().any(|t| &t.term == name));
+        !article_year_in_story && !story_year_in_article
+    }
+
     /// Where an article with these terms, published at `at`, belongs. Nothing is changed.
     pub fn place(&self, at: i64, terms: &[KeyTerm]) -> Placement {
         let query = self.weigh(terms);
@@ -218,9 +258,14 @@ impl StoryIndex {
         }
         let mut best: Option<(StoryKey, f32)> = None;
         for (&story, &nearest) in &nearest_by_story {
+            let year_factor = if self.years_conflict(story, terms) {
+                self.config.year_conflict_factor
+            } else {
+                1.0
+            };
             let centroid = self.centroid_similarity(story, &query_map);
             let w = self.config.nearest_weight;
-            let score = w * nearest + (1.0 - w) * centroid;
+            let score = (w * nearest + (1.0 - w) * centroid) * year_factor;
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((story, score));
             }
@@ -277,6 +322,15 @@ impl StoryIndex {
         let story = self.stories.entry(article.story).or_default();
         for &(id, w) in &terms {
             *story.centroid.entry(id).or_default() += w;
+            if is_year(&self.term_names[id as usize]) {
+                match story.years.iter_mut().find(|(known, _, _)| *known == id) {
+                    Some((_, sum, count)) => {
+                        *sum += w;
+                        *count += 1;
+                    }
+                    None => story.years.push((id, w, 1)),
+                }
+            }
         }
         story.members.push(slot);
         self.slots.insert(article.article_id, slot);
@@ -361,6 +415,13 @@ impl StoryIndex {
     fn term_name(&self, id: u32) -> Option<String> {
         self.term_names.get(id as usize).cloned()
     }
+}
+
+/// Whether a key term is a year (1900 to 2099).
+fn is_year(term: &str) -> bool {
+    term.len() == 4
+        && term.chars().all(|c| c.is_ascii_digit())
+        && (term.starts_with("19") || term.starts_with("20"))
 }
 
 fn normalise(vector: &mut [(u32, f32)]) {

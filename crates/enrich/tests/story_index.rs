@@ -95,3 +95,55 @@ fn articles_outside_the_window_start_new_stories() {
     assert_eq!(index.place(600, &e.terms).story, Some(7));
     assert_eq!(index.place(10 * 3600, &e.terms).story, None);
 }
+
+const REHAB_2008: &str = "Actress Dana Holt checked into the Promises rehab centre in Malibu in \
+    December 2008, her publicist said. Holt entered the Promises centre after a difficult 2008, \
+    and her family asked for privacy. Promises treats addiction in Malibu.";
+const REHAB_2008_FOLLOW_UP: &str = "Dana Holt is being treated at the Promises rehab centre in \
+    Malibu, her publicist said on Tuesday. The actress entered Promises in December 2008 and \
+    her family asked for privacy. Promises in Malibu treats addiction.";
+const REHAB_2013: &str = "Dana Holt is back in rehab. A judge sent the actress to Promises for \
+    90 days after a car crash in May 2013, her lawyer said. She must complete treatment before \
+    her trial, set for later in 2013.";
+
+fn place_after(first: &str, second: &str, config: StoryIndexConfig) -> Option<i64> {
+    placement_after(first, second, config).story
+}
+
+fn placement_after(first: &str, second: &str, config: StoryIndexConfig) -> tidings_enrich::Placement {
+    let mut index = StoryIndex::new(config);
+    let e = enrich("Rehab", first, &[]);
+    index.insert(IndexedArticle {
+        article_id: 1,
+        at: 0,
+        story: 7,
+        copy_of: None,
+        terms: e.terms,
+    });
+    index.place(60, &enrich("Rehab", second, &[]).terms)
+}
+
+#[test]
+fn the_same_kind_of_event_in_another_year_starts_a_new_story() {
+    let config = StoryIndexConfig::default();
+    assert_eq!(place_after(REHAB_2008, REHAB_2008_FOLLOW_UP, config), Some(7));
+    assert_eq!(place_after(REHAB_2008, REHAB_2013, config), None);
+    let without_year_rule = StoryIndexConfig {
+        year_conflict_factor: 1.0,
+        ..config
+    };
+    assert_eq!(
+        place_after(REHAB_2008, REHAB_2013, without_year_rule),
+        Some(7),
+        "the two texts differ only in their year"
+    );
+}
+
+#[test]
+fn an_article_naming_no_year_is_not_held_apart_by_years() {
+    let undated = REHAB_2008_FOLLOW_UP.replace("in December 2008", "last week");
+    assert_eq!(
+        place_after(REHAB_2008, &undated, StoryIndexConfig::default()),
+        Some(7)
+    );
+}

@@ -61,6 +61,7 @@ impl PageFigures {
             counted: vec![Counted::Nothing; n],
         };
         let mut furniture = vec![Furniture::No; n];
+        let mut verdicts = junk::ClassVerdicts::default();
         for (id, node) in dom.nodes.iter().enumerate() {
             own.in_link[id] = node.tag() == "a" || node.parent.is_some_and(|p| own.in_link[p]);
             match &node.data {
@@ -72,7 +73,7 @@ impl PageFigures {
                         .count() as u32;
                 }
                 NodeData::Element { tag, .. } => {
-                    furniture[id] = junk::classify(node);
+                    furniture[id] = junk::classify(node, &mut verdicts);
                     own.counted[id] = match &**tag {
                         "p" => Counted::Paragraph,
                         "img" | "picture" => Counted::Image,

@@ -11,7 +11,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, local_name};
 
 use crate::parse_tree::{self, Handle, ParsedData, ParsedTree, attr_value, is_dropped_tag};
-use crate::script_bodies::without_script_bodies;
+use crate::unread_markup::strip_unread_markup;
 
 /// Deepest nesting kept; deeper elements are attached to their ancestor at this depth.
 pub const MAX_DEPTH: usize = 120;
@@ -92,7 +92,7 @@ impl Dom {
     /// Parses `html` and builds the arena.
     pub fn parse(html: &str) -> Dom {
         let bounded = &html[..nesting_bounded_len(html)];
-        let mut tree = parse_tree::parse_document(&without_script_bodies(bounded));
+        let mut tree = parse_tree::parse_document(&strip_unread_markup(bounded));
         let mut nodes = Vec::with_capacity(tree.nodes.len());
         nodes.push(Node {
             parent: None,

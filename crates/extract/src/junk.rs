@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::dom::Node;
 
@@ -102,26 +103,54 @@ pub enum Furniture {
     No,
 }
 
+/// What the class and id words of elements say, remembered per distinct (class, id) pair:
+/// pages repeat the same class names on many elements.
+#[derive(Default)]
+pub struct ClassVerdicts<'a> {
+    seen: FxHashMap<(&'a str, &'a str), NameVerdict>,
+}
+
+#[derive(Clone, Copy)]
+struct NameVerdict {
+    strong: bool,
+    weak: bool,
+}
+
+impl<'a> ClassVerdicts<'a> {
+    fn verdict(&mut self, node: &'a Node) -> NameVerdict {
+        let key = (
+            node.attr("class").unwrap_or(""),
+            node.attr("id").unwrap_or(""),
+        );
+        if key.0.is_empty() && key.1.is_empty() {
+            return NameVerdict {
+                strong: false,
+                weak: false,
+            };
+        }
+        *self.seen.entry(key).or_insert_with(|| {
+            let names = class_and_id(node);
+            NameVerdict {
+                strong: STRONG_JUNK.is_match(&names),
+                weak: WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names),
+            }
+        })
+    }
+}
+
 /// Classifies an element as furniture or not.
-pub fn classify(node: &Node) -> Furniture {
-    if is_junk_element(node) {
+pub fn classify<'a>(node: &'a Node, verdicts: &mut ClassVerdicts<'a>) -> Furniture {
+    let names_count = !matches!(node.tag(), "body" | "html" | "main" | "article");
+    if is_junk_element(node) || (names_count && verdicts.verdict(node).strong) {
         Furniture::Strong
-    } else if is_junk_tag(node.tag()) || is_weak_junk(node) {
+    } else if is_junk_tag(node.tag()) || (names_count && verdicts.verdict(node).weak) {
         Furniture::Weak
     } else {
         Furniture::No
     }
 }
 
-fn is_weak_junk(node: &Node) -> bool {
-    if matches!(node.tag(), "body" | "html" | "main" | "article") {
-        return false;
-    }
-    let names = class_and_id(node);
-    !names.is_empty() && WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names)
-}
-
-/// Whether the element's class/id/role/visibility say it is not article text.
+/// Whether the element's visibility, role or label say it is not article text.
 fn is_junk_element(node: &Node) -> bool {
     if node.attr("hidden").is_some() || node.attr("aria-hidden") == Some("true") {
         return true;
@@ -165,14 +194,7 @@ fn is_junk_element(node: &Node) -> bool {
     }) {
         return true;
     }
-    if matches!(node.tag(), "body" | "html" | "main" | "article") {
-        return false;
-    }
-    let names = class_and_id(node);
-    if names.is_empty() {
-        return false;
-    }
-    STRONG_JUNK.is_match(&names)
+    false
 }
 
 /// Readability-style class weight: +25 for article-like class and id, -25 for furniture-like.

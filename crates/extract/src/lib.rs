@@ -17,8 +17,8 @@ mod metadata;
 mod parse_tree;
 mod render;
 mod sanitize;
-mod script_bodies;
 mod text;
+mod unread_markup;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};

@@ -386,9 +386,15 @@ mod tests {
 
     #[test]
     fn a_heading_that_leads_the_title_is_the_title() {
-        assert!(heading_leads_title("Budget passes | Harbor Times", "Budget passes"));
+        assert!(heading_leads_title(
+            "Budget passes | Harbor Times",
+            "Budget passes"
+        ));
         assert!(!heading_leads_title("Budget passes", "Budget passes"));
-        assert!(!heading_leads_title("Budget passes tonight", "Budget passes"));
+        assert!(!heading_leads_title(
+            "Budget passes tonight",
+            "Budget passes"
+        ));
     }
 
     #[test]

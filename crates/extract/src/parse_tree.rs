@@ -346,7 +346,10 @@ impl TreeSink for TreeBuildingSink {
 
     fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
         let mut tree = self.tree.borrow_mut();
-        if let ParsedData::Element { attrs: existing, .. } = &mut tree.nodes[*target].data {
+        if let ParsedData::Element {
+            attrs: existing, ..
+        } = &mut tree.nodes[*target].data
+        {
             for attr in attrs {
                 if !existing.iter().any(|e| e.name == attr.name) {
                     existing.push(attr);

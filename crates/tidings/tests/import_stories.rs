@@ -30,8 +30,10 @@ fn line(url: &str, title: &str, publisher: &str, text: &str, minute: u32) -> Str
 #[tokio::test]
 async fn imported_articles_form_stories_and_copies() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = tidings::config::Config::default();
-    config.data_dir = dir.path().to_path_buf();
+    let mut config = tidings::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
     config.ingest.enabled = false;
     let app = App::open(config).await.unwrap();
     let original = body("Northfield", 12, "");

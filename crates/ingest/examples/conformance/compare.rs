@@ -69,9 +69,14 @@ fn write(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
     match node.value() {
         Node::Text(text) => out.push_str(&escape(text)),
         Node::Element(element) => {
-            let mut attrs: Vec<_> = element
-                .attrs()
-                .filter(|(name, _)| !name.starts_with("xmlns"))
+            // Namespace declarations (`xmlns`, `xmlns:xlink`) carry no content.
+            let mut attrs: Vec<(&str, &str)> = element
+                .attrs
+                .iter()
+                .filter(|(name, _)| {
+                    name.prefix.as_deref() != Some("xmlns") && &*name.local != "xmlns"
+                })
+                .map(|(name, value)| (&*name.local, &**value))
                 .collect();
             attrs.sort();
             out.push('<');

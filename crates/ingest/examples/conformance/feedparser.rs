@@ -41,7 +41,9 @@ pub fn run(dir: &Path, reasons: &mut BTreeMap<&'static str, usize>) -> Tally {
             None => match chained_checks(row["expect"].as_str().unwrap_or_default()) {
                 Some(checks) => checks,
                 None => {
-                    *reasons.entry("(whole files) Expect expression not reducible to field checks").or_default() += 1;
+                    *reasons
+                        .entry("(whole files) Expect expression not reducible to field checks")
+                        .or_default() += 1;
                     tally.files_not_applicable += 1;
                     continue;
                 }
@@ -168,7 +170,9 @@ fn map_entry_path(entry: Option<&FeedEntry>, rest: &[Option<&str>], path: &[Valu
         [Some("link")] => Mapped::Link(get(|e| e.url.clone())),
         [Some("id" | "guid")] => Mapped::Id(get(|e| e.guid.clone())),
         [Some("summary" | "description")] | [Some("summary_detail"), Some("value")] => {
-            Mapped::Html(get(|e| e.summary_html.clone().or_else(|| e.content_html.clone())))
+            Mapped::Html(get(|e| {
+                e.summary_html.clone().or_else(|| e.content_html.clone())
+            }))
         }
         [Some("content"), None, Some("value")] if index(path, 3) == 0 => {
             Mapped::Html(get(|e| e.content_html.clone()))
@@ -219,7 +223,9 @@ fn chained_checks(expect: &str) -> Option<Vec<Value>> {
         let (i, tail) = rest.split_once(']')?;
         if tail == ".has_key('link')" {
             let i: u64 = i.parse().ok()?;
-            return Some(vec![json!({"path": ["entries", i, "link"], "op": "==", "value": null})]);
+            return Some(vec![
+                json!({"path": ["entries", i, "link"], "op": "==", "value": null}),
+            ]);
         }
         return None;
     }

@@ -48,7 +48,8 @@ pub fn run(dir: &Path) -> Tally {
         else {
             continue;
         };
-        let base = Url::parse("http://127.0.0.1/gofeed/").unwrap_or_else(|_| crate::fallback_base());
+        let base =
+            Url::parse("http://127.0.0.1/gofeed/").unwrap_or_else(|_| crate::fallback_base());
         let parsed = std::fs::read(&input)
             .map_err(|e| e.to_string())
             .and_then(|b| parse_feed(&b, None, &base).map_err(|e| e.to_string()));
@@ -65,7 +66,10 @@ pub fn run(dir: &Path) -> Tally {
                     .err()
                     .map(|e| format!(" [{e}]"))
                     .unwrap_or_default();
-                detail.push(format!("{field}: want {} got {got:?}{err}", describe(&want)));
+                detail.push(format!(
+                    "{field}: want {} got {got:?}{err}",
+                    describe(&want)
+                ));
             }
         }
         tally.record_file(passed, failed, label, detail);
@@ -142,7 +146,11 @@ fn text_or_value(v: &Value) -> Option<String> {
 
 fn date(v: &Value) -> Option<Option<DateTime<Utc>>> {
     let s = text(v)?;
-    Some(DateTime::parse_from_rfc3339(&s).ok().map(|d| d.with_timezone(&Utc)))
+    Some(
+        DateTime::parse_from_rfc3339(&s)
+            .ok()
+            .map(|d| d.with_timezone(&Utc)),
+    )
 }
 
 fn list(v: &Value, key: &str) -> Option<Vec<String>> {
@@ -193,7 +201,8 @@ fn item_comparisons(
     out: &mut Vec<Comparison>,
 ) {
     let get = |f: fn(&FeedEntry) -> Option<String>| Got::Text(entry.and_then(f));
-    let mut push = |field: &str, want: Want, got: Got| out.push((format!("items[{i}].{field}"), want, got));
+    let mut push =
+        |field: &str, want: Want, got: Got| out.push((format!("items[{i}].{field}"), want, got));
     if let Some(want) = text(&item["title"]) {
         push("title", Want::Title(want), get(|e| e.title.clone()));
     }
@@ -220,11 +229,19 @@ fn item_comparisons(
         .or_else(|| date(&item["pubDateParsed"]))
         .or_else(|| date(&item["date_published"]));
     if let Some(want) = published {
-        push("published", Want::Date(want), Got::Date(entry.and_then(|e| e.published)));
+        push(
+            "published",
+            Want::Date(want),
+            Got::Date(entry.and_then(|e| e.published)),
+        );
     }
     let updated = date(&item["updatedParsed"]).or_else(|| date(&item["date_modified"]));
     if let Some(want) = updated {
-        push("updated", Want::Date(want), Got::Date(entry.and_then(|e| e.updated)));
+        push(
+            "updated",
+            Want::Date(want),
+            Got::Date(entry.and_then(|e| e.updated)),
+        );
     }
     if let Some(want) = list(&item["authors"], "name") {
         let got = Got::List(entry.map(|e| e.authors.clone()).unwrap_or_default());
@@ -238,7 +255,11 @@ fn item_comparisons(
         push("categories", Want::Terms(want), got);
     }
     if let Some(want) = text(&item["image"]["url"]).or_else(|| text(&item["image"])) {
-        push("image", Want::Link(absolute(want)), get(|e| e.image.clone()));
+        push(
+            "image",
+            Want::Link(absolute(want)),
+            get(|e| e.image.clone()),
+        );
     }
 }
 

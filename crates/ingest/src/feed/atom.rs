@@ -154,15 +154,27 @@ fn alternate_link(links: &[&Element], base: &Url) -> Option<String> {
         .iter()
         .copied()
         .find(|l| l.attr("type").is_some_and(|t| t.contains("html")));
-    if let Some(found) = html.or_else(|| alternates.first().copied()).and_then(resolved) {
+    if let Some(found) = html
+        .or_else(|| alternates.first().copied())
+        .and_then(resolved)
+    {
         return Some(found);
     }
     links
         .iter()
         .copied()
         .filter(|l| {
-            !["self", "enclosure", "hub", "replies", "edit", "license", "via", "related"]
-                .contains(&rel(l).as_str())
+            ![
+                "self",
+                "enclosure",
+                "hub",
+                "replies",
+                "edit",
+                "license",
+                "via",
+                "related",
+            ]
+            .contains(&rel(l).as_str())
         })
         .find_map(resolved)
 }

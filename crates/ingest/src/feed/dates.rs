@@ -194,25 +194,49 @@ mod tests {
         ] {
             assert_eq!(iso(raw), want, "{raw}");
         }
-        assert_eq!(iso("Thu, 01 Jan 04 19:48"), Some("2004-01-01T19:48:00".into()));
-        assert_eq!(iso("Thu, 01 Jan 99 19:48:21 GMT"), Some("1999-01-01T19:48:21".into()));
+        assert_eq!(
+            iso("Thu, 01 Jan 04 19:48"),
+            Some("2004-01-01T19:48:00".into())
+        );
+        assert_eq!(
+            iso("Thu, 01 Jan 99 19:48:21 GMT"),
+            Some("1999-01-01T19:48:21".into())
+        );
     }
 
     #[test]
     fn reads_w3cdtf_variants() {
-        assert_eq!(iso("2003-12-31T10:14:55Z"), Some("2003-12-31T10:14:55".into()));
-        assert_eq!(iso("2003-12-31T10:14:55.123-08:00"), Some("2003-12-31T18:14:55".into()));
-        assert_eq!(iso("2003-12-31T10:14:55"), Some("2003-12-31T10:14:55".into()));
-        assert_eq!(iso("2003-12-31T10:14+01:00"), Some("2003-12-31T09:14:00".into()));
+        assert_eq!(
+            iso("2003-12-31T10:14:55Z"),
+            Some("2003-12-31T10:14:55".into())
+        );
+        assert_eq!(
+            iso("2003-12-31T10:14:55.123-08:00"),
+            Some("2003-12-31T18:14:55".into())
+        );
+        assert_eq!(
+            iso("2003-12-31T10:14:55"),
+            Some("2003-12-31T10:14:55".into())
+        );
+        assert_eq!(
+            iso("2003-12-31T10:14+01:00"),
+            Some("2003-12-31T09:14:00".into())
+        );
         assert_eq!(iso("2003-12-31"), Some("2003-12-31T00:00:00".into()));
         assert_eq!(iso("2003-12"), Some("2003-12-01T00:00:00".into()));
         assert_eq!(iso("20031231T101455Z"), Some("2003-12-31T10:14:55".into()));
-        assert_eq!(iso("2003-12-31 10:14:55 -0500"), Some("2003-12-31T15:14:55".into()));
+        assert_eq!(
+            iso("2003-12-31 10:14:55 -0500"),
+            Some("2003-12-31T15:14:55".into())
+        );
     }
 
     #[test]
     fn reads_asctime_and_rejects_junk() {
-        assert_eq!(iso("Sun Jan  4 16:29:06 PST 2004"), Some("2004-01-05T00:29:06".into()));
+        assert_eq!(
+            iso("Sun Jan  4 16:29:06 PST 2004"),
+            Some("2004-01-05T00:29:06".into())
+        );
         assert_eq!(iso("not a date"), None);
         assert_eq!(iso("2003-13-45T10:14:55Z"), None);
         assert_eq!(iso(""), None);

@@ -123,7 +123,11 @@ impl EntryBuilder {
             }
             (Vocabulary::Media, "thumbnail") => self.set_image(element.attr("url"), base),
             (Vocabulary::Media, "content") => {
-                if is_image(element.attr("medium"), element.attr("type"), element.attr("url")) {
+                if is_image(
+                    element.attr("medium"),
+                    element.attr("type"),
+                    element.attr("url"),
+                ) {
                     self.set_image(element.attr("url"), base);
                 }
                 for child in element.elements() {
@@ -219,13 +223,20 @@ pub fn resolve_html_urls(html: &str, base: &Url) -> String {
         return html.to_owned();
     }
     re.replace_all(html, |caps: &regex::Captures<'_>| {
-        let value = caps.get(2).or_else(|| caps.get(3)).map_or("", |m| m.as_str());
+        let value = caps
+            .get(2)
+            .or_else(|| caps.get(3))
+            .map_or("", |m| m.as_str());
         let trimmed = value.trim();
         let relative = !trimmed.is_empty()
             && !trimmed.starts_with('#')
-            && matches!(Url::parse(trimmed), Err(url::ParseError::RelativeUrlWithoutBase));
+            && matches!(
+                Url::parse(trimmed),
+                Err(url::ParseError::RelativeUrlWithoutBase)
+            );
         let resolved = if relative {
-            base.join(trimmed).map_or_else(|_| value.to_owned(), String::from)
+            base.join(trimmed)
+                .map_or_else(|_| value.to_owned(), String::from)
         } else {
             value.to_owned()
         };
@@ -234,9 +245,8 @@ pub fn resolve_html_urls(html: &str, base: &Url) -> String {
     .into_owned()
 }
 
-static IMG_SRC: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)')"#).ok()
-});
+static IMG_SRC: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)')"#).ok());
 
 /// The first `<img src>` in an HTML body: the representative image when
 /// the feed names none (as many WordPress feeds do).

@@ -167,7 +167,9 @@ fn decode_base64(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(compact.trim_end_matches('=')))
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(compact.trim_end_matches('='))
+        })
         .ok()?;
     String::from_utf8(bytes)
         .ok()
@@ -195,14 +197,19 @@ mod tests {
             Some("a &lt; b".into())
         );
         assert_eq!(
-            atom("<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi</p></div></content>"),
+            atom(
+                "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi</p></div></content>"
+            ),
             Some(TextValue::Html("<p>Hi</p>".into()))
         );
         assert_eq!(
             atom("<title type=\"text/html\" mode=\"base64\">PGI+SGk8L2I+</title>"),
             Some(TextValue::Html("<b>Hi</b>".into()))
         );
-        assert_eq!(atom("<content type=\"image/png\">iVBORw0KGgo=</content>"), None);
+        assert_eq!(
+            atom("<content type=\"image/png\">iVBORw0KGgo=</content>"),
+            None
+        );
         assert_eq!(
             atom("<content type=\"application/octet-stream\"> PGI+SGk8L2I+ </content>"),
             Some(TextValue::Plain("<b>Hi</b>".into()))
@@ -211,13 +218,19 @@ mod tests {
             atom("<title type=\"application/x-custom\">test</title>"),
             Some(TextValue::Plain("test".into()))
         );
-        assert_eq!(atom("<content src=\"http://x/\" type=\"text/html\"/>"), None);
+        assert_eq!(
+            atom("<content src=\"http://x/\" type=\"text/html\"/>"),
+            None
+        );
     }
 
     #[test]
     fn rss_text_detects_markup() {
         let el = parse("<description>Hi <b>there</b><br/></description>").expect("xml");
-        assert_eq!(rss_html(&el), TextValue::Html("Hi <b>there</b><br />".into()));
+        assert_eq!(
+            rss_html(&el),
+            TextValue::Html("Hi <b>there</b><br />".into())
+        );
         let el = parse("<title>AT&amp;amp;T &lt;3</title>").expect("xml");
         assert_eq!(rss_text(&el).into_plain(), Some("AT&T <3".into()));
         let el = parse("<title>x &lt; y</title>").expect("xml");

@@ -53,7 +53,9 @@ pub fn read(root: &Element, base: &Url) -> ParsedFeed {
         }
     }
     // RSS 1.0 puts items beside the channel, RSS 2.0 inside it.
-    let beside_channel = root.elements().filter(|_| !channel.is_some_and(|c| std::ptr::eq(c, root)));
+    let beside_channel = root
+        .elements()
+        .filter(|_| !channel.is_some_and(|c| std::ptr::eq(c, root)));
     let items = channel
         .into_iter()
         .flat_map(Element::elements)
@@ -67,9 +69,11 @@ pub fn read(root: &Element, base: &Url) -> ParsedFeed {
         title: title
             .and_then(TextValue::into_plain)
             .or_else(|| fallback_title.and_then(TextValue::into_plain)),
-        site_url: link
-            .or(atom_link)
-            .or_else(|| channel.and_then(|c| c.attr("href")).and_then(|h| absolute(h, &channel_base))),
+        site_url: link.or(atom_link).or_else(|| {
+            channel
+                .and_then(|c| c.attr("href"))
+                .and_then(|h| absolute(h, &channel_base))
+        }),
         entries,
     }
 }
@@ -117,10 +121,13 @@ fn read_item(item: &Element, is_core: &dyn Fn(&Element) -> bool, base: &Url) -> 
     if entry.updated.is_none() {
         entry.updated = item.attr("lastmod").and_then(parse_date);
     }
+    // An RSS 1.0 item's `rdf:about` is its URI: the id, and the page when
+    // no link is given.
     if entry.guid.is_none() {
         entry.guid = item
             .attr_ns(RDF_NS, "about")
             .map(|about| about.trim().to_owned());
+        guid_is_link = entry.guid.is_some();
     }
     entry.url = link.or(atom_link).or_else(|| {
         entry

@@ -156,7 +156,11 @@ fn xhtml_wrapper_div_is_removed() {
     let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>bold</b> title</div></title>
 <entry><id>x</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><div>inner</div><p>para</p></div></content></entry></feed>"#;
     let feed = parse_feed(xml, None, &base()).expect("xhtml atom");
-    assert_eq!(feed.title.as_deref(), Some("A bold title"), "titles are plain text");
+    assert_eq!(
+        feed.title.as_deref(),
+        Some("A bold title"),
+        "titles are plain text"
+    );
     assert_eq!(
         feed.entries[0].content_html.as_deref(),
         Some("<div>inner</div><p>para</p>")
@@ -334,7 +338,11 @@ fn images_come_from_media_itunes_or_the_body() {
 <item><description>&lt;p&gt;&lt;img src="/in-body.png"&gt;&lt;/p&gt;</description></item>
 </channel></rss>"#;
     let feed = parse_feed(doc, None, &base()).expect("rss");
-    let images: Vec<_> = feed.entries.iter().map(|e| e.image.clone().unwrap_or_default()).collect();
+    let images: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.image.clone().unwrap_or_default())
+        .collect();
     assert_eq!(
         images,
         [
@@ -348,7 +356,8 @@ fn images_come_from_media_itunes_or_the_body() {
 
 #[test]
 fn undeclared_common_prefixes_and_itunes_categories() {
-    let doc = br#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+    let doc =
+        br#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
 <atom:link href="http://example.org/" rel="alternate" type="text/html"/>
 <item><dc:title>DC title</dc:title><x:title>not this</x:title>
 <itunes:category text="Technology"><itunes:category text="Gadgets"/></itunes:category></item>
@@ -361,10 +370,13 @@ fn undeclared_common_prefixes_and_itunes_categories() {
 
 #[test]
 fn relative_urls_in_html_follow_xml_base() {
-    let doc = br#"<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.com/test/">
-<entry><link href="post.html"/><content type="html" xml:base="sub/">&lt;a href="test.html"&gt;t&lt;/a&gt; &lt;a href="#top"&gt;up&lt;/a&gt;</content></entry></feed>"#;
+    let doc = br##"<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.com/test/">
+<entry><link href="post.html"/><content type="html" xml:base="sub/">&lt;a href="test.html"&gt;t&lt;/a&gt; &lt;a href="#top"&gt;up&lt;/a&gt;</content></entry></feed>"##;
     let entry = &parse_feed(doc, None, &base()).expect("atom").entries[0];
-    assert_eq!(entry.url.as_deref(), Some("http://example.com/test/post.html"));
+    assert_eq!(
+        entry.url.as_deref(),
+        Some("http://example.com/test/post.html")
+    );
     assert_eq!(
         entry.content_html.as_deref(),
         Some(r##"<a href="http://example.com/test/sub/test.html">t</a> <a href="#top">up</a>"##)

@@ -82,7 +82,7 @@ impl Element {
     pub fn inner_xml(&self) -> String {
         let mut out = String::new();
         for child in &self.children {
-            write_node(child, &mut out);
+            write_node(child, XHTML_NS, &mut out);
         }
         out
     }
@@ -102,17 +102,23 @@ const VOID_HTML: &[&str] = &[
     "track", "wbr",
 ];
 
-fn write_node(node: &Node, out: &mut String) {
+/// Writes a node as HTML-compatible markup: element names lose their
+/// prefixes, namespace declarations are dropped, and an embedded SVG or
+/// MathML root states its namespace with `xmlns`.
+fn write_node(node: &Node, parent_ns: &str, out: &mut String) {
     match node {
         Node::Text(t) => escape_into(t, false, out),
         Node::Element(e) => {
             let html = e.ns.is_empty() || e.ns == XHTML_NS;
-            let name = if html { e.name.as_str() } else { e.qname.as_str() };
             out.push('<');
-            out.push_str(name);
+            out.push_str(&e.name);
+            if !html && e.ns != parent_ns {
+                out.push_str(" xmlns=\"");
+                escape_into(&e.ns, true, out);
+                out.push('"');
+            }
             for attr in &e.attrs {
-                let is_decl = attr.qname == "xmlns" || attr.qname.starts_with("xmlns:");
-                if html && is_decl {
+                if attr.qname == "xmlns" || attr.qname.starts_with("xmlns:") {
                     continue;
                 }
                 out.push(' ');
@@ -128,10 +134,10 @@ fn write_node(node: &Node, out: &mut String) {
             }
             out.push('>');
             for child in &e.children {
-                write_node(child, out);
+                write_node(child, &e.ns, out);
             }
             out.push_str("</");
-            out.push_str(name);
+            out.push_str(&e.name);
             out.push('>');
         }
     }
@@ -309,7 +315,10 @@ fn resolve_reference(reference: &BytesRef<'_>, entities: &HashMap<String, String
     if let Ok(Some(c)) = reference.resolve_char_ref() {
         return c.to_string();
     }
-    let name = reference.decode().map(|n| n.into_owned()).unwrap_or_default();
+    let name = reference
+        .decode()
+        .map(|n| n.into_owned())
+        .unwrap_or_default();
     match name.as_str() {
         "amp" => "&".to_owned(),
         "lt" => "<".to_owned(),
@@ -378,17 +387,27 @@ mod tests {
         let t = root.elements().next().expect("t");
         assert_eq!(t.attr("k"), Some("A&"));
         assert_eq!(t.text(), "tag:a,1 & <b>");
-        assert_eq!(root.elements().nth(1).map(Element::text).as_deref(), Some("text"));
-        let undeclared = parse("<rss><dc:creator>a</dc:creator><x:title>b</x:title></rss>").expect("tree");
+        assert_eq!(
+            root.elements().nth(1).map(Element::text).as_deref(),
+            Some("text")
+        );
+        let undeclared =
+            parse("<rss><dc:creator>a</dc:creator><x:title>b</x:title></rss>").expect("tree");
         let namespaces: Vec<_> = undeclared.elements().map(|e| e.ns.as_str()).collect();
-        assert_eq!(namespaces, ["http://purl.org/dc/elements/1.1/", "undeclared:x"]);
+        assert_eq!(
+            namespaces,
+            ["http://purl.org/dc/elements/1.1/", "undeclared:x"]
+        );
     }
 
     #[test]
     fn writes_markup_back_out() {
         let root = parse("<d xmlns=\"http://www.w3.org/1999/xhtml\"><p class=\"a&amp;b\">x &lt; y<br/></p><div/></d>")
             .expect("tree");
-        assert_eq!(root.inner_xml(), "<p class=\"a&amp;b\">x &lt; y<br /></p><div></div>");
+        assert_eq!(
+            root.inner_xml(),
+            "<p class=\"a&amp;b\">x &lt; y<br /></p><div></div>"
+        );
     }
 
     #[test]

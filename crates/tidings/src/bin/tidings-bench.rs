@@ -37,6 +37,10 @@ enum Command {
         clients: usize,
         #[arg(long, default_value_t = 20)]
         seconds: u64,
+        /// Keep the database in DIR (reused when it holds articles already) instead of a
+        /// temporary directory.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Story grouping, Related@5 and copies on the shared data, and the story-index scale curve.
     Stories {
@@ -79,7 +83,8 @@ fn main() -> anyhow::Result<()> {
             articles,
             clients,
             seconds,
-        } => runtime.block_on(bench_page_latency(articles, clients, seconds)),
+            data,
+        } => runtime.block_on(bench_page_latency(articles, clients, seconds, data)),
         Command::Stories {
             data,
             sizes,
@@ -230,8 +235,10 @@ fn bench_feeds(dir: &Path) -> anyhow::Result<()> {
 async fn bench_ingest(runs: usize) -> anyhow::Result<()> {
     for run in 1..=runs {
         let dir = tempfile::tempdir()?;
-        let mut config = tidings::config::Config::default();
-        config.data_dir = dir.path().to_path_buf();
+        let mut config = tidings::config::Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
         config.ingest.per_host_concurrency = 8;
         config.ingest.concurrent_pages = 8;
         let app = tidings::app::App::open(config).await?;
@@ -251,14 +258,27 @@ async fn bench_ingest(runs: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn bench_page_latency(articles: usize, clients: usize, seconds: u64) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let mut config = tidings::config::Config::default();
-    config.data_dir = dir.path().to_path_buf();
+async fn bench_page_latency(
+    articles: usize,
+    clients: usize,
+    seconds: u64,
+    data: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let temporary = tempfile::tempdir()?;
+    let mut config = tidings::config::Config {
+        data_dir: data.unwrap_or_else(|| temporary.path().to_path_buf()),
+        ..Default::default()
+    };
     config.ingest.enabled = false;
     let app = tidings::app::App::open(config).await?;
     let started = Instant::now();
-    let ids = tidings::synthetic::fill(app.storage.as_ref(), articles, 42).await?;
+    let ids = tidings::synthetic::fill(
+        app.storage.as_ref(),
+        articles,
+        42,
+        Some(app.pipeline.stories()),
+    )
+    .await?;
     println!(
         "page-latency: stored {} synthetic articles in {:.1} s",
         ids.len(),

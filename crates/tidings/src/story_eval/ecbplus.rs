@@ -90,7 +90,11 @@ fn publication_order(docs: Vec<EcbDoc>, corpus: &Path) -> anyhow::Result<Vec<Ecb
         let row: serde_json::Value = serde_json::from_str(line)
             .with_context(|| format!("{} line {} is not JSON", corpus.display(), i + 1))?;
         let (Some(id), Some(minutes)) = (row["id"].as_str(), row["offset_minutes"].as_i64()) else {
-            anyhow::bail!("{} line {} lacks id or offset_minutes", corpus.display(), i + 1);
+            anyhow::bail!(
+                "{} line {} lacks id or offset_minutes",
+                corpus.display(),
+                i + 1
+            );
         };
         offsets.insert(id.to_string(), minutes);
     }
