@@ -251,11 +251,18 @@ impl StoryIndex {
             .filter(|n| n.similarity > 0.0)
             .collect();
         neighbours.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
-        let mut nearest_by_story: HashMap<StoryKey, f32> = HashMap::new();
+        let nk: usize = std::env::var("NK").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let mut top_by_story: HashMap<StoryKey, Vec<f32>> = HashMap::new();
         for n in &neighbours {
-            let best = nearest_by_story.entry(n.story).or_insert(0.0);
-            *best = best.max(n.similarity);
+            let top = top_by_story.entry(n.story).or_default();
+            if top.len() < nk {
+                top.push(n.similarity);
+            }
         }
+        let nearest_by_story: HashMap<StoryKey, f32> = top_by_story
+            .into_iter()
+            .map(|(s, top)| (s, top.iter().sum::<f32>() / top.len() as f32))
+            .collect();
         let mut best: Option<(StoryKey, f32)> = None;
         for (&story, &nearest) in &nearest_by_story {
             let year_factor = if self.years_conflict(story, terms) {

@@ -66,11 +66,7 @@ impl PageFigures {
             own.in_link[id] = node.tag() == "a" || node.parent.is_some_and(|p| own.in_link[p]);
             match &node.data {
                 NodeData::Text(text) => {
-                    own.text_len[id] = collapsed_len(text);
-                    own.commas[id] = text
-                        .chars()
-                        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
-                        .count() as u32;
+                    (own.text_len[id], own.commas[id]) = text_figures(text);
                 }
                 NodeData::Element { tag, .. } => {
                     furniture[id] = junk::classify(node, &mut verdicts);
@@ -94,8 +90,10 @@ impl PageFigures {
     }
 }
 
-fn collapsed_len(text: &str) -> u32 {
+/// Whitespace-collapsed length and comma count of a text.
+fn text_figures(text: &str) -> (u32, u32) {
     let mut len = 0u32;
+    let mut commas = 0u32;
     let mut in_space = true;
     for c in text.chars() {
         if c.is_whitespace() {
@@ -106,9 +104,12 @@ fn collapsed_len(text: &str) -> u32 {
         } else {
             len += 1;
             in_space = false;
+            if matches!(c, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
         }
     }
-    len
+    (len, commas)
 }
 
 impl Analysis {

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
-use crate::dom::Node;
+use html5ever::local_name;
+
+use crate::dom::{Node, NodeData};
 
 /// Class/id words that mark furniture whatever else the class says.
 static STRONG_JUNK: LazyLock<Regex> = LazyLock::new(|| {
@@ -117,19 +119,22 @@ struct NameVerdict {
 }
 
 impl<'a> ClassVerdicts<'a> {
-    fn verdict(&mut self, node: &'a Node) -> NameVerdict {
-        let key = (
-            node.attr("class").unwrap_or(""),
-            node.attr("id").unwrap_or(""),
-        );
-        if key.0.is_empty() && key.1.is_empty() {
+    fn verdict(&mut self, class: &'a str, id: &'a str) -> NameVerdict {
+        if class.is_empty() && id.is_empty() {
             return NameVerdict {
                 strong: false,
                 weak: false,
             };
         }
-        *self.seen.entry(key).or_insert_with(|| {
-            let names = class_and_id(node);
+        *self.seen.entry((class, id)).or_insert_with(|| {
+            let mut names = String::with_capacity(class.len() + id.len() + 2);
+            for value in [class, id] {
+                if !value.is_empty() {
+                    names.push_str(value);
+                    names.push(' ');
+                }
+            }
+            names.make_ascii_lowercase();
             NameVerdict {
                 strong: STRONG_JUNK.is_match(&names),
                 weak: WEAK_JUNK.is_match(&names) && !MAYBE_CONTENT.is_match(&names),
@@ -138,12 +143,54 @@ impl<'a> ClassVerdicts<'a> {
     }
 }
 
+/// The attributes furniture classification reads, found in one pass.
+#[derive(Default)]
+struct FurnitureAttrs<'a> {
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+    hidden: bool,
+    aria_hidden: Option<&'a str>,
+    style: Option<&'a str>,
+    role: Option<&'a str>,
+    aria_label: Option<&'a str>,
+}
+
+impl<'a> FurnitureAttrs<'a> {
+    fn of(node: &'a Node) -> FurnitureAttrs<'a> {
+        let mut found = FurnitureAttrs::default();
+        let NodeData::Element { attrs, .. } = &node.data else {
+            return found;
+        };
+        // The first of duplicate attributes counts, as with `Node::attr`.
+        for attr in attrs {
+            let value: &'a str = &attr.value;
+            let slot = match attr.name.local {
+                local_name!("class") => &mut found.class,
+                local_name!("id") => &mut found.id,
+                local_name!("hidden") => {
+                    found.hidden = true;
+                    continue;
+                }
+                local_name!("aria-hidden") => &mut found.aria_hidden,
+                local_name!("style") => &mut found.style,
+                local_name!("role") => &mut found.role,
+                local_name!("aria-label") => &mut found.aria_label,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        found
+    }
+}
+
 /// Classifies an element as furniture or not.
 pub fn classify<'a>(node: &'a Node, verdicts: &mut ClassVerdicts<'a>) -> Furniture {
+    let attrs = FurnitureAttrs::of(node);
     let names_count = !matches!(node.tag(), "body" | "html" | "main" | "article");
-    if is_junk_element(node) || (names_count && verdicts.verdict(node).strong) {
+    let mut verdict = || verdicts.verdict(attrs.class.unwrap_or(""), attrs.id.unwrap_or(""));
+    if is_junk_element(&attrs) || (names_count && verdict().strong) {
         Furniture::Strong
-    } else if is_junk_tag(node.tag()) || (names_count && verdicts.verdict(node).weak) {
+    } else if is_junk_tag(node.tag()) || (names_count && verdict().weak) {
         Furniture::Weak
     } else {
         Furniture::No
@@ -151,17 +198,17 @@ pub fn classify<'a>(node: &'a Node, verdicts: &mut ClassVerdicts<'a>) -> Furnitu
 }
 
 /// Whether the element's visibility, role or label say it is not article text.
-fn is_junk_element(node: &Node) -> bool {
-    if node.attr("hidden").is_some() || node.attr("aria-hidden") == Some("true") {
+fn is_junk_element(attrs: &FurnitureAttrs<'_>) -> bool {
+    if attrs.hidden || attrs.aria_hidden == Some("true") {
         return true;
     }
-    if let Some(style) = node.attr("style") {
+    if let Some(style) = attrs.style {
         let style = style.to_ascii_lowercase().replace(' ', "");
         if style.contains("display:none") || style.contains("visibility:hidden") {
             return true;
         }
     }
-    if let Some(role) = node.attr("role") {
+    if let Some(role) = attrs.role {
         let role = role.to_ascii_lowercase();
         if matches!(
             role.as_str(),
@@ -179,7 +226,7 @@ fn is_junk_element(node: &Node) -> bool {
             return true;
         }
     }
-    if node.attr("aria-label").is_some_and(|label| {
+    attrs.aria_label.is_some_and(|label| {
         let label = label.to_ascii_lowercase();
         [
             "share",
@@ -191,10 +238,7 @@ fn is_junk_element(node: &Node) -> bool {
         ]
         .iter()
         .any(|word| label.contains(word))
-    }) {
-        return true;
-    }
-    false
+    })
 }
 
 /// Readability-style class weight: +25 for article-like class and id, -25 for furniture-like.
