@@ -32,7 +32,7 @@ pub struct StoryIndexConfig {
     /// Newest postings read per probed term.
     pub postings_per_term: usize,
     /// What a story's score is multiplied by when the article and the story are dated by
-    /// different years (see [`StoryIndex::place`]): two events of one kind years apart.
+    /// different years (1 turns the rule off): two events of one kind, years apart.
     pub year_conflict_factor: f32,
 }
 
@@ -89,12 +89,18 @@ struct Doc {
     terms: Box<[(u32, f32)]>,
 }
 
+/// The years an article names, as term ids of the index.
+struct ArticleYears {
+    /// Its most salient year, when the index knows that term.
+    top: Option<u32>,
+    all: Vec<u32>,
+}
+
 #[derive(Default)]
 struct Story {
     centroid: HashMap<u32, f32>,
-    /// The years (term ids) its articles name, with their summed weights and how many
-    /// articles name each.
-    years: Vec<(u32, f32, u32)>,
+    /// The years (term ids) its articles name, with their summed weights.
+    years: Vec<(u32, f32)>,
     members: Vec<u32>,
 }
 
@@ -202,35 +208,38 @@ impl StoryIndex {
         seen
     }
 
+    /// The years an article names (term ids known to the index) and its most salient one;
+    /// `None` when it names none.
+    fn article_years(&self, terms: &[KeyTerm]) -> Option<ArticleYears> {
+        let top = terms
+            .iter()
+            .filter(|t| is_year(&t.term))
+            .max_by(|a, b| a.weight.total_cmp(&b.weight))?;
+        Some(ArticleYears {
+            top: self.term_ids.get(&top.term).copied(),
+            all: terms
+                .iter()
+                .filter(|t| is_year(&t.term))
+                .filter_map(|t| self.term_ids.get(&t.term).copied())
+                .collect(),
+        })
+    }
+
     /// Whether an article and a story are dated by different years: both name years, the
     /// article's most salient year is not among the story's, and the story's most salient year
     /// is not among the article's. Reports of one event share their year; two events of one
     /// kind (two earthquakes, two rehab stays) years apart do not.
-    fn years_conflict(&self, story: StoryKey, terms: &[KeyTerm]) -> bool {
-        let Some(entry) = self.stories.get(&story) else {
+    fn years_conflict(&self, story: StoryKey, article: &ArticleYears) -> bool {
+        let Some(story_years) = self.stories.get(&story).map(|s| s.years.as_slice()) else {
             return false;
         };
-        let story_years = entry.years.as_slice();
-        let Some(article_year) = terms
-            .iter()
-            .filter(|t| is_year(&t.term))
-            .max_by(|a, b| a.weight.total_cmp(&b.weight))
-        else {
+        let Some(&(story_top, _)) = story_years.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
             return false;
         };
-        let Some(&(story_year, _, _)) = story_years.iter().max_by(|a, b| a.1.total_cmp(&b.1))
-        else {
-            return false;
-        };
-        let article_year_in_story = self
-            .term_ids
-            .get(&article_year.term)
-            .is_some_and(|id| story_years.iter().any(|(y, _, _)| y == id));
-        let story_year_in_article = self
-            .term_names
-            .get(story_year as usize)
-            .is_some_and(|name| terms.iter().any(|t| &t.term == name));
-        !article_year_in_story && !story_year_in_article
+        let article_top_in_story = article
+            .top
+            .is_some_and(|top| story_years.iter().any(|&(year, _)| year == top));
+        !article_top_in_story && !article.all.contains(&story_top)
     }
 
     /// Where an article with these terms, published at `at`, belongs. Nothing is changed.
@@ -251,21 +260,18 @@ impl StoryIndex {
             .filter(|n| n.similarity > 0.0)
             .collect();
         neighbours.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
-        let nk: usize = std::env::var("NK").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-        let mut top_by_story: HashMap<StoryKey, Vec<f32>> = HashMap::new();
+        let mut nearest_by_story: HashMap<StoryKey, f32> = HashMap::new();
         for n in &neighbours {
-            let top = top_by_story.entry(n.story).or_default();
-            if top.len() < nk {
-                top.push(n.similarity);
-            }
+            let best = nearest_by_story.entry(n.story).or_insert(0.0);
+            *best = best.max(n.similarity);
         }
-        let nearest_by_story: HashMap<StoryKey, f32> = top_by_story
-            .into_iter()
-            .map(|(s, top)| (s, top.iter().sum::<f32>() / top.len() as f32))
-            .collect();
+        let years = self.article_years(terms);
         let mut best: Option<(StoryKey, f32)> = None;
         for (&story, &nearest) in &nearest_by_story {
-            let year_factor = if self.years_conflict(story, terms) {
+            let conflict = years
+                .as_ref()
+                .is_some_and(|years| self.years_conflict(story, years));
+            let year_factor = if conflict {
                 self.config.year_conflict_factor
             } else {
                 1.0
@@ -330,12 +336,9 @@ impl StoryIndex {
         for &(id, w) in &terms {
             *story.centroid.entry(id).or_default() += w;
             if is_year(&self.term_names[id as usize]) {
-                match story.years.iter_mut().find(|(known, _, _)| *known == id) {
-                    Some((_, sum, count)) => {
-                        *sum += w;
-                        *count += 1;
-                    }
-                    None => story.years.push((id, w, 1)),
+                match story.years.iter_mut().find(|(known, _)| *known == id) {
+                    Some((_, sum)) => *sum += w,
+                    None => story.years.push((id, w)),
                 }
             }
         }

@@ -110,7 +110,11 @@ fn place_after(first: &str, second: &str, config: StoryIndexConfig) -> Option<i6
     placement_after(first, second, config).story
 }
 
-fn placement_after(first: &str, second: &str, config: StoryIndexConfig) -> tidings_enrich::Placement {
+fn placement_after(
+    first: &str,
+    second: &str,
+    config: StoryIndexConfig,
+) -> tidings_enrich::Placement {
     let mut index = StoryIndex::new(config);
     let e = enrich("Rehab", first, &[]);
     index.insert(IndexedArticle {
@@ -126,7 +130,10 @@ fn placement_after(first: &str, second: &str, config: StoryIndexConfig) -> tidin
 #[test]
 fn the_same_kind_of_event_in_another_year_starts_a_new_story() {
     let config = StoryIndexConfig::default();
-    assert_eq!(place_after(REHAB_2008, REHAB_2008_FOLLOW_UP, config), Some(7));
+    assert_eq!(
+        place_after(REHAB_2008, REHAB_2008_FOLLOW_UP, config),
+        Some(7)
+    );
     assert_eq!(place_after(REHAB_2008, REHAB_2013, config), None);
     let without_year_rule = StoryIndexConfig {
         year_conflict_factor: 1.0,

@@ -130,9 +130,8 @@ impl Analysis {
             list_items: vec![0; n],
             headings: vec![0; n],
         };
-        for id in 0..n {
-            let parent = dom.nodes[id].parent;
-            a.dead[id] = removed[id] || parent.is_some_and(|p| a.dead[p]);
+        for (id, (node, &is_removed)) in dom.nodes.iter().zip(removed).enumerate() {
+            a.dead[id] = is_removed || node.parent.is_some_and(|p| a.dead[p]);
         }
         for id in (0..n).rev() {
             if a.dead[id] {

@@ -1,8 +1,9 @@
 //! The compact page tree the extractor works on.
 //!
-//! The HTML is parsed with html5ever (through scraper) and copied into a flat arena in document
-//! order, leaving out what never carries article text (scripts, styles, embeds, form controls,
-//! comments). While copying, the head facts that metadata extraction needs are collected
+//! Markup that is never read is cut first ([`crate::unread_markup`]), the rest is parsed with
+//! html5ever into [`crate::parse_tree`], and its nodes are moved (names, attributes and text are
+//! not copied) into a flat arena in document order, leaving out what never carries article text
+//! (scripts, styles, embeds, form controls, comments). While moving, the head facts that metadata extraction needs are collected
 //! (`<title>`, `<meta>`, `<link rel=canonical>`, JSON-LD blocks, `<html lang>`). Nesting deeper
 //! than [`MAX_DEPTH`] is flattened and the arena stops growing at [`MAX_NODES`], so every later
 //! pass is linear and may recurse safely.

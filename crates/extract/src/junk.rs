@@ -82,19 +82,6 @@ pub fn is_junk_tag(tag: &str) -> bool {
     )
 }
 
-/// Class, id and a few descriptive attributes joined, lower-cased.
-pub fn class_and_id(node: &Node) -> String {
-    let mut joined = String::new();
-    for name in ["class", "id"] {
-        if let Some(value) = node.attr(name) {
-            joined.push_str(value);
-            joined.push(' ');
-        }
-    }
-    joined.make_ascii_lowercase();
-    joined
-}
-
 /// How sure we are that an element is furniture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Furniture {

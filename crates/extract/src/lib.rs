@@ -2,8 +2,10 @@
 //! and metadata (title, byline, date, image, language, canonical URL, site name), with no
 //! per-site rules. Pure and synchronous; any input gives `Ok` or an [`ExtractError`].
 //!
-//! Modules: [`charset`] decodes bytes, `dom` builds the page tree, `junk` knows furniture,
-//! `content` picks the body, `cleanup` trims inside it, `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
+//! Modules: [`charset`] decodes bytes, `unread_markup` cuts what is never read, `parse_tree`
+//! receives html5ever's tree, `dom` lays it out as the page tree, `junk` knows furniture,
+//! `analysis` sums per-node figures, `content` picks the body, `cleanup` trims inside it,
+//! `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
 //! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
 
 mod analysis;

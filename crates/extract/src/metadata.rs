@@ -106,7 +106,8 @@ fn clean_byline(raw: &str) -> Option<String> {
 fn heading_leads_title(page_title: &str, heading: &str) -> bool {
     let title = page_title.split_whitespace().collect::<Vec<_>>().join(" ");
     let heading = heading.trim();
-    if heading.is_empty() || title.len() <= heading.len() {
+    // A one-word heading ("Mozilla" in "Mozilla - Wikipedia") is too little to be sure of.
+    if heading.split_whitespace().count() < 2 || title.len() <= heading.len() {
         return false;
     }
     let Some(prefix) = title.get(..heading.len()) else {

@@ -352,10 +352,14 @@ mod tests {
     fn drawings_are_emptied_unless_nested_or_self_closed() {
         assert_eq!(
             strip_unread_markup("<svg viewBox=\"0 0 1 1\"><path d=\"M0\"/></svg><p>a</p>"),
-            "<svg viewBox=\"0 0 1 1\"></svg><p>a</p>"
+            "<svg ></svg><p>a</p>"
         );
-        let nested = "<svg><svg><path/></svg></svg><p>a</p>";
-        assert_eq!(strip_unread_markup(nested), nested);
+        // The outer drawing is kept; the inner one, holding no drawing, is emptied.
+        let nested = "<svg><svg><path/></svg><g/></svg><p>a</p>";
+        assert_eq!(
+            strip_unread_markup(nested),
+            "<svg><svg></svg><g/></svg><p>a</p>"
+        );
         let closed = "<svg/><p>a</p><svg><g/></svg>";
         assert_eq!(strip_unread_markup(closed), "<svg/><p>a</p><svg></svg>");
     }
@@ -374,10 +378,7 @@ mod tests {
         let escaped = "<script><!-- <script></script> --></script><p>t</p><style>s</style>";
         assert_eq!(strip_unread_markup(escaped), escaped);
         let commented = "<script><!-- x() --></script><p>t</p>";
-        assert_eq!(
-            strip_unread_markup(commented),
-            "<script></script><p>t</p>"
-        );
+        assert_eq!(strip_unread_markup(commented), "<script></script><p>t</p>");
         let unclosed = "<p>t</p><script>never closed";
         assert_eq!(strip_unread_markup(unclosed), unclosed);
         let cut = "<div class=\"a";

@@ -108,8 +108,8 @@ impl Rng {
 
 /// Syllables that pseudo-words are built from: 24³ ≈ 14,000 distinct words.
 const SYLLABLES: &[&str] = &[
-    "ba", "ce", "di", "fo", "gu", "ha", "ke", "li", "mo", "nu", "pa", "re", "si", "to", "va",
-    "we", "xi", "yo", "za", "bri", "cla", "dre", "flo", "gra",
+    "ba", "ce", "di", "fo", "gu", "ha", "ke", "li", "mo", "nu", "pa", "re", "si", "to", "va", "we",
+    "xi", "yo", "za", "bri", "cla", "dre", "flo", "gra",
 ];
 
 /// A word of the synthetic vocabulary drawn with a Zipf-like (log-uniform) rank: a few words
@@ -122,14 +122,22 @@ fn vocabulary_word(rng: &mut Rng) -> String {
         return WORDS[rank].to_string();
     }
     let n = SYLLABLES.len();
-    format!("{}{}{}", SYLLABLES[rank % n], SYLLABLES[rank / n % n], SYLLABLES[rank / n / n % n])
+    format!(
+        "{}{}{}",
+        SYLLABLES[rank % n],
+        SYLLABLES[rank / n % n],
+        SYLLABLES[rank / n / n % n]
+    )
 }
 
 /// The `index`-th synthetic article of a corpus generated from `seed`. Articles come in
 /// events of about eight: an event's articles share its names and a few rare words.
 pub fn article(seed: u64, index: usize) -> NewArticle {
     let event = index / 8;
-    let mut event_rng = Rng(seed.wrapping_add(event as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93) | 1);
+    let mut event_rng = Rng(seed
+        .wrapping_add(event as u64)
+        .wrapping_mul(0xD6E8_FEB8_6659_FD93)
+        | 1);
     let event_names = [rng_name(&mut event_rng), rng_name(&mut event_rng)];
     let event_words: Vec<String> = (0..6).map(|_| vocabulary_word(&mut event_rng)).collect();
     let event_minutes = (event_rng.next() % (60 * 24 * 30)) as i64;
@@ -192,7 +200,12 @@ fn rng_name(rng: &mut Rng) -> String {
     let first = rng.pick(NAMES);
     let n = SYLLABLES.len();
     let r = rng.next() as usize;
-    let surname = format!("{}{}{}", SYLLABLES[r % n], SYLLABLES[r / n % n], SYLLABLES[r / n / n % n]);
+    let surname = format!(
+        "{}{}{}",
+        SYLLABLES[r % n],
+        SYLLABLES[r / n % n],
+        SYLLABLES[r / n / n % n]
+    );
     let mut chars = surname.chars();
     let capitalised: String = chars
         .next()

@@ -178,3 +178,40 @@ pub fn evaluate_ecbplus(
         assignments,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publication_order_follows_the_corpus_times_and_drops_what_it_leaves_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let docs = dir.path().join("docs.jsonl");
+        let corpus = dir.path().join("corpus.jsonl");
+        let row = |id: &str, event: &str| {
+            format!(
+                "{{\"doc_id\":\"{id}\",\"topic\":1,\"event_cluster\":\"{event}\",\"text\":\"Text of {id}.\"}}\n"
+            )
+        };
+        std::fs::write(
+            &docs,
+            [row("a", "e1"), row("b", "e2"), row("c", "e1")].concat(),
+        )
+        .expect("write docs");
+        std::fs::write(
+            &corpus,
+            "{\"id\":\"c\",\"offset_minutes\":5}\n{\"id\":\"a\",\"offset_minutes\":90}\n",
+        )
+        .expect("write corpus");
+        let ordered = publication_order(load(&docs).expect("load"), &corpus).expect("order");
+        let ids: Vec<&str> = ordered.iter().map(|d| d.doc_id.as_str()).collect();
+        assert_eq!(ids, ["c", "a"]);
+        assert_eq!(ordered[1].doc.at - ordered[0].doc.at, 85 * 60);
+
+        std::fs::write(&corpus, "{\"id\":\"c\"}\n").expect("write corpus");
+        let error = publication_order(load(&docs).expect("load"), &corpus)
+            .err()
+            .expect("a row without offset is an error");
+        assert!(error.to_string().contains("offset_minutes"), "{error}");
+    }
+}
