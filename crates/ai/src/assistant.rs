@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::answer::answer_question;
 use crate::llm::grounding::{Grounded, ModelTask, ground, task_request};
-use crate::llm::{ChatModel, LlmError};
+use crate::llm::{ChatModel, ChatRequest, LlmError};
 use crate::text::{AnalyzedArticle, Sentence};
 
 /// A sentence of the article that an answer cites.
@@ -127,7 +127,29 @@ impl Assistant {
             };
         };
         let key = cache_key(subject, model.model_name(), task);
-        match store.cached_ai_result(&key).await {
+        let request = task_request(task, &article.title, &article.sentences);
+        let lexical = !matches!(task, ModelTask::Translate(_));
+        self.grounded_completion(store, &key, &request, &article.sentences, lexical, deltas)
+            .await
+    }
+
+    /// The cache → budget → model → citation check path every model task takes: `sentences`
+    /// are what the request numbered and what the reply must cite.
+    pub(crate) async fn grounded_completion(
+        &self,
+        store: &dyn AiStore,
+        key: &AiCacheKey,
+        request: &ChatRequest,
+        sentences: &[Sentence],
+        lexical: bool,
+        deltas: Option<mpsc::Sender<String>>,
+    ) -> ModelOutcome {
+        let Some(model) = self.model.as_deref() else {
+            return ModelOutcome::Unavailable {
+                reason: "No language model is configured.".to_owned(),
+            };
+        };
+        match store.cached_ai_result(key).await {
             Ok(Some(value)) => {
                 if let Ok(mut answer) = serde_json::from_str::<AiAnswer>(&value) {
                     answer.cached = true;
@@ -152,8 +174,7 @@ impl Assistant {
                 return unavailable(&LlmError::OverBudget);
             }
         }
-        let request = task_request(task, &article.title, &article.sentences);
-        let reply = match model.complete(&request, deltas).await {
+        let reply = match model.complete(request, deltas).await {
             Ok(reply) => reply,
             Err(error) => {
                 tracing::warn!(%error, model = model.model_name(), "model call failed");
@@ -166,11 +187,10 @@ impl Assistant {
         {
             tracing::warn!(%error, "recording AI tokens failed");
         }
-        let lexical = !matches!(task, ModelTask::Translate(_));
-        let grounded = ground(&reply.text, &article.sentences, lexical);
-        let answer = grounded_answer(model.model_name(), grounded, &article.sentences);
+        let grounded = ground(&reply.text, sentences, lexical);
+        let answer = grounded_answer(model.model_name(), grounded, sentences);
         if let Ok(value) = serde_json::to_string(&answer)
-            && let Err(error) = store.store_ai_result(&key, &value).await
+            && let Err(error) = store.store_ai_result(key, &value).await
         {
             tracing::warn!(%error, "writing the AI cache failed");
         }

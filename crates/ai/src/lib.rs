@@ -9,6 +9,7 @@ pub mod assistant;
 pub mod brief;
 pub mod key_points;
 pub mod llm;
+pub mod model_brief;
 pub mod summary;
 pub mod text;
 
@@ -20,5 +21,6 @@ pub use brief::{BriefSource, Disagreement, StoryBrief, story_brief};
 pub use key_points::{KeyPoint, key_points};
 pub use llm::grounding::{ModelTask, SummaryStyle};
 pub use llm::{ChatModel, LlmError, ModelSettings, OpenAiCompatible};
+pub use model_brief::{BriefCitation, ModelBriefLine, ModelStoryBrief, StoryBriefs};
 pub use summary::{Summary, SummaryTuning, lead, summarize, summarize_with};
 pub use text::{AnalyzedArticle, Sentence, split_sentences};

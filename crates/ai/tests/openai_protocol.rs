@@ -442,3 +442,107 @@ async fn a_model_that_is_down_degrades_with_a_message() {
     let offline = assistant.offline_answer(&article, "How many pirates were taken into custody?");
     assert_eq!(offline.lines[0].citations[0].number, 2);
 }
+
+fn quake_sources() -> Vec<tidings_ai::BriefSource> {
+    let source = |id: i64, outlet: &str, text: &str| tidings_ai::BriefSource {
+        article_id: id,
+        outlet: outlet.to_owned(),
+        title: "Quake strikes coast".to_owned(),
+        text: text.to_owned(),
+    };
+    vec![
+        source(
+            11,
+            "Coastline Gazette",
+            "A strong earthquake struck the coast on Tuesday, killing 12 people. Rescue teams searched the rubble overnight.",
+        ),
+        source(
+            12,
+            "Metro Ledger",
+            "An earthquake hit the coastal region on Tuesday and killed 15 people. Hundreds of homes were damaged.",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn story_briefs_are_grounded_attributed_and_degrade() {
+    // Sentences [1], [2] are the Gazette's; [3], [4] the Ledger's.
+    let server = serve(|_| {
+        Reply::stream(&[
+            &chunk("An earthquake struck the coast on Tuesday, killing 12 people [1]. "),
+            &chunk("The earthquake killed 15 people and damaged hundreds of homes [3][4]. "),
+            &chunk("Rescue teams searched the rubble overnight [9]. "),
+            &chunk("The government promised billions in aid [2]."),
+            &finish_chunk(400),
+        ])
+    })
+    .await;
+    let assistant = Assistant::with_model(Arc::new(client(&server, Duration::from_secs(5))), None);
+    let store = MemoryStore::default();
+    let sources = quake_sources();
+    let briefs = assistant
+        .story_briefs(&store, 5, "Quake strikes coast", &sources)
+        .await;
+    assert!(!briefs.offline.sentences.is_empty());
+    assert_eq!(briefs.model_notice, None);
+    let brief = briefs.model.expect("the model writes a brief");
+    assert_eq!(brief.source, "test-model");
+    let outlets: Vec<&[String]> = brief.lines.iter().map(|l| l.outlets.as_slice()).collect();
+    assert_eq!(
+        outlets,
+        vec![
+            &["Coastline Gazette".to_owned()][..],
+            &["Metro Ledger".to_owned()][..]
+        ],
+        "the unknown citation [9] and the unsupported aid sentence are dropped"
+    );
+    let ledger = &brief.lines[1].citations;
+    assert_eq!(
+        ledger
+            .iter()
+            .map(|c| (c.article_id, c.sentence))
+            .collect::<Vec<_>>(),
+        vec![(12, 1), (12, 2)],
+        "story-wide numbers map back to the article's sentences"
+    );
+    assert!(brief.notice.as_deref().unwrap().contains("2 sentences"));
+    let prompt = server.bodies.lock().unwrap()[0].to_string();
+    assert!(
+        prompt.contains("[3] (Metro Ledger) An earthquake hit"),
+        "{prompt}"
+    );
+
+    let again = assistant
+        .story_briefs(&store, 5, "Quake strikes coast", &sources)
+        .await;
+    assert!(again.model.unwrap().cached);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+
+    // A model that is down: the offline brief with a note.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let down = ModelSettings {
+        retries: 0,
+        ..ModelSettings::new(
+            url::Url::parse(&format!("http://127.0.0.1:{port}/v1")).unwrap(),
+            "m",
+        )
+    };
+    let assistant = Assistant::with_model(Arc::new(OpenAiCompatible::new(down).unwrap()), None);
+    let briefs = assistant
+        .story_briefs(&MemoryStore::default(), 5, "Quake strikes coast", &sources)
+        .await;
+    assert!(briefs.model.is_none());
+    assert!(
+        briefs
+            .model_notice
+            .as_deref()
+            .unwrap()
+            .contains("unavailable"),
+        "{:?}",
+        briefs.model_notice
+    );
+    assert!(briefs.offline.sentences.len() >= 2);
+}

@@ -74,6 +74,10 @@ pub struct StoryPage {
     pub timeline: Vec<CardView>,
     /// The brief across the coverage (sentences by outlet, facts that differ).
     pub brief: Option<tidings_ai::StoryBrief>,
+    /// The model's grounded brief, when a model is configured and answered.
+    pub model_brief: Option<tidings_ai::ModelStoryBrief>,
+    /// Why the model brief is missing, when a model is configured.
+    pub model_brief_notice: Option<String>,
 }
 
 fn parse_id(raw: &str, what: &str) -> WebResult<i64> {
@@ -124,9 +128,15 @@ async fn story_page(
         "{} covered by {} outlets.",
         story.headline, story.outlets
     ));
-    let brief = crate::ai::brief_for_story(&state, &story).await;
+    let briefs = crate::ai::brief_for_story(&state, &story).await;
+    let (brief, model_brief, model_brief_notice) = match briefs {
+        Some(b) => (Some(b.offline), b.model, b.model_notice),
+        None => (None, None, None),
+    };
     render(&StoryPage {
         brief,
+        model_brief,
+        model_brief_notice,
         chrome,
         first: TimeView::new(story.first_at, now),
         last: TimeView::new(story.last_at, now),

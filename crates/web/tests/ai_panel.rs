@@ -302,6 +302,37 @@ async fn a_model_that_is_down_leaves_the_offline_answer_and_a_note() {
     let api = api.json();
     assert_eq!(api["source"], "offline");
     assert!(api["notice"].as_str().unwrap().contains("unavailable"));
+
+    // The story page and the brief API keep the offline brief and say why the model's is missing.
+    let story = tidings_core::StoryStore::place_in_story(
+        &*app.storage,
+        tidings_core::StoryPlacement {
+            article_id: id,
+            story: None,
+            copy_of: None,
+            original_of: Vec::new(),
+            neighbours: Vec::new(),
+            tags: None,
+        },
+    )
+    .await
+    .unwrap();
+    let page = app.get(&format!("/story/{story}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.texts("#story-brief li").is_empty());
+    assert!(page.texts("#story-model-brief-notice")[0].contains("unavailable"));
+    let brief = app
+        .get(&format!("/api/v1/stories/{story}/brief"))
+        .await
+        .json();
+    assert!(!brief["sentences"].as_array().unwrap().is_empty());
+    assert!(brief["model"].is_null());
+    assert!(
+        brief["model_notice"]
+            .as_str()
+            .unwrap()
+            .contains("unavailable")
+    );
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tidings_ai::{BriefSource, StoryBrief, story_brief};
+use tidings_ai::{BriefSource, ModelStoryBrief, StoryBrief, StoryBriefs, story_brief};
 use tidings_core::{ArticleId, PageRequest, StoryId};
 
 use crate::AppState;
@@ -33,6 +33,12 @@ pub struct StoryBriefPayload {
     pub article_ids: Vec<ArticleId>,
     #[serde(flatten)]
     pub brief: StoryBrief,
+    /// The model's grounded brief, when a model is configured and answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelStoryBrief>,
+    /// Why there is no model brief (model down, over budget), when a model is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_notice: Option<String>,
 }
 
 /// The sources for a brief: each article's body as its policy lets Tidings show it.
@@ -51,8 +57,9 @@ async fn sources(state: &AppState, ids: &[ArticleId]) -> WebResult<Vec<BriefSour
     Ok(out)
 }
 
-/// The brief of a story for its page; `None` (logged) when it cannot be made.
-pub async fn brief_for_story(state: &AppState, story: &tidings_core::Story) -> Option<StoryBrief> {
+/// The briefs of a story for its page (offline, and the model's when one is configured);
+/// `None` (logged) when they cannot be made.
+pub async fn brief_for_story(state: &AppState, story: &tidings_core::Story) -> Option<StoryBriefs> {
     let ids: Vec<ArticleId> = story
         .articles
         .iter()
@@ -60,7 +67,13 @@ pub async fn brief_for_story(state: &AppState, story: &tidings_core::Story) -> O
         .map(|a| a.card.id)
         .collect();
     match sources(state, &ids).await {
-        Ok(sources) if !sources.is_empty() => Some(story_brief(&sources)),
+        Ok(sources) if !sources.is_empty() => Some(
+            state
+                .ai
+                .assistant
+                .story_briefs(&*state.storage, story.id, &story.headline, &sources)
+                .await,
+        ),
         Ok(_) => None,
         Err(error) => {
             tracing::warn!(%error, story = story.id, "the story brief could not be made");
@@ -91,15 +104,19 @@ pub async fn story_brief_api(
         .map(|a| a.card.id)
         .collect();
     let sources = sources(&state, &ids).await?;
-    let brief = tokio::task::spawn_blocking(move || story_brief(&sources))
-        .await
-        .map_err(|e| WebError::BadRequest(format!("the brief could not be made: {e}")))?;
+    let briefs = state
+        .ai
+        .assistant
+        .story_briefs(&*state.storage, id, &story.headline, &sources)
+        .await;
     Ok(Json(StoryBriefPayload {
         story_id: Some(id),
         headline: story.headline,
         updated: story.last_at,
         article_ids: ids,
-        brief,
+        brief: briefs.offline,
+        model: briefs.model,
+        model_notice: briefs.model_notice,
     }))
 }
 
@@ -144,6 +161,8 @@ async fn top_briefs(state: &AppState) -> WebResult<(Vec<StoryBriefPayload>, bool
             updated: group.updated,
             article_ids: group.ids,
             brief,
+            model: None,
+            model_notice: None,
         });
     }
     Ok((briefs, from_stories))
