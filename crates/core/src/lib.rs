@@ -1,9 +1,11 @@
 //! Tidings' shared vocabulary: ids, the domain types that flow from feed to page, and the
-//! [`Storage`] interface every backend implements. No I/O lives here.
+//! [`Storage`] interface every backend implements, and the English function words the stages
+//! share. No I/O lives here.
 
 mod account_types;
 mod accounts;
 mod ai_cache;
+mod english;
 mod raw_pages;
 mod storage;
 mod stories;
@@ -13,6 +15,7 @@ mod types;
 pub use account_types::*;
 pub use accounts::AccountStore;
 pub use ai_cache::{AiCacheKey, AiStore};
+pub use english::{FUNCTION_WORDS, is_function_word};
 pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};
 pub use stories::{
