@@ -226,16 +226,7 @@ impl Pipeline {
             Err(reason) => (Err(reason), None),
         };
         let article = build_article(feed, entry, &link, page);
-        let mut urls = vec![article.url.as_str()];
-        urls.extend(article.canonical_url.as_deref());
-        if self
-            .storage
-            .find_duplicate(None, None, &urls)
-            .await?
-            .is_some()
-        {
-            return Ok(EntryOutcome::Duplicate);
-        }
+        // The insert itself refuses a duplicate by final or canonical URL, in its transaction.
         let placed = article.clone();
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
