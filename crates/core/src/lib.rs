@@ -5,6 +5,7 @@
 mod account_types;
 mod accounts;
 mod ai_cache;
+mod coordination;
 mod english;
 mod raw_pages;
 mod storage;
@@ -15,6 +16,7 @@ mod types;
 pub use account_types::*;
 pub use accounts::AccountStore;
 pub use ai_cache::{AiCacheKey, AiStore};
+pub use coordination::{CoordinationStore, Job, JobCounts, JobId, LeaderGuard, NewJob};
 pub use english::{FUNCTION_WORDS, is_function_word};
 pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};

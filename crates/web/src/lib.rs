@@ -15,6 +15,7 @@ pub mod readers;
 mod relative_time;
 mod router;
 mod stories;
+mod throttle;
 mod views;
 
 use std::sync::Arc;

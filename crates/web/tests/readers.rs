@@ -393,6 +393,43 @@ async fn sign_in_does_not_reveal_which_accounts_exist_and_is_throttled() {
 }
 
 #[tokio::test]
+async fn every_web_process_accepts_the_others_forms_and_shares_throttles() {
+    let first = Site::open().await;
+    let second = first.another_process();
+    first.user("ann", Role::Reader).await;
+
+    // A form served by one process is accepted by another (the CSRF secret is the site's).
+    let mut on_first = first.browser_at("198.51.100.7");
+    let token = on_first.csrf("/account/signin").await;
+    let mut on_second = second.browser_at("198.51.100.7");
+    on_second.cookies = on_first.cookies.clone();
+    let signed_in = on_second
+        .post_form(
+            "/account/signin",
+            &[
+                ("csrf_token", &token),
+                ("name", "ann"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+
+    // Failed sign-ins counted by one process lock the account out on the other.
+    for n in 0..5 {
+        first
+            .browser_at(&format!("203.0.113.{n}"))
+            .sign_in("ann", "wrong password!")
+            .await;
+    }
+    let locked = second
+        .browser_at("203.0.113.50")
+        .sign_in("ann", PASSWORD)
+        .await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+}
+
+#[tokio::test]
 async fn posting_is_rate_limited_per_account() {
     let rules = CommentRules {
         account_posts_per_hour: 2,

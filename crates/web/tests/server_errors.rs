@@ -52,6 +52,84 @@ impl StoryStore for BrokenStorage {
     ) -> StorageResult<Vec<StoryIndexRow>> {
         broken()
     }
+    async fn unplaced_articles(&self, _: ArticleId, _: u32) -> StorageResult<Vec<ArticleId>> {
+        broken()
+    }
+}
+
+#[async_trait]
+impl CoordinationStore for BrokenStorage {
+    async fn enqueue_job(&self, _: NewJob) -> StorageResult<bool> {
+        broken()
+    }
+    async fn lease_jobs(
+        &self,
+        _: &str,
+        _: &[&str],
+        _: std::time::Duration,
+        _: u32,
+    ) -> StorageResult<Vec<Job>> {
+        broken()
+    }
+    async fn extend_job_lease(
+        &self,
+        _: JobId,
+        _: &str,
+        _: std::time::Duration,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn finish_job(&self, _: JobId, _: &str) -> StorageResult<bool> {
+        broken()
+    }
+    async fn fail_job(
+        &self,
+        _: JobId,
+        _: &str,
+        _: &str,
+        _: Option<DateTime<Utc>>,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn job_counts(&self) -> StorageResult<JobCounts> {
+        broken()
+    }
+    async fn try_lead(
+        &self,
+        _: &str,
+        _: &str,
+        _: std::time::Duration,
+    ) -> StorageResult<Option<Box<dyn LeaderGuard>>> {
+        broken()
+    }
+    async fn try_take_host_slot(
+        &self,
+        _: &str,
+        _: u32,
+        _: &str,
+        _: std::time::Duration,
+    ) -> StorageResult<Option<String>> {
+        broken()
+    }
+    async fn release_host_slot(&self, _: &str, _: &str) -> StorageResult<()> {
+        broken()
+    }
+    async fn throttle_events(
+        &self,
+        _: &str,
+        _: std::time::Duration,
+    ) -> StorageResult<(u32, Option<DateTime<Utc>>)> {
+        broken()
+    }
+    async fn record_throttle_event(&self, _: &str, _: std::time::Duration) -> StorageResult<()> {
+        broken()
+    }
+    async fn clear_throttle(&self, _: &str) -> StorageResult<()> {
+        broken()
+    }
+    async fn site_secret(&self, _: &str, _: &[u8]) -> StorageResult<Vec<u8>> {
+        broken()
+    }
 }
 
 #[async_trait]

@@ -6,6 +6,7 @@ mod accounts;
 mod ai_cache;
 mod articles;
 mod comments;
+mod coordination;
 mod db_errors;
 mod feeds;
 mod lists;

@@ -183,6 +183,22 @@ impl StoryStore for SqliteStorage {
         }
         Ok(out)
     }
+
+    async fn unplaced_articles(
+        &self,
+        after: ArticleId,
+        limit: u32,
+    ) -> StorageResult<Vec<ArticleId>> {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM articles WHERE story_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
 }
 
 async fn place(conn: &mut SqliteConnection, p: &StoryPlacement) -> StorageResult<StoryId> {

@@ -1,4 +1,5 @@
-//! Runs the backend-independent suite against SQLite, plus SQLite-only checks: data survives
+//! Runs the backend-independent suite (every check of `for_each_check!`, the two-storage ones
+//! on one file opened twice) against SQLite, plus SQLite-only checks: data survives
 //! reopening the file, and the hot queries use indexes (query plans, and a timed 10,000
 //! article run kept behind `--ignored`).
 
@@ -8,7 +9,9 @@ use tidings_core::{InsertOutcome, PageRequest, Storage};
 
 use super::SqliteStorage;
 use super::lists::RELATED_SQL;
-use crate::testsuite::{self, hours_after_base, sample_article, sample_feed, terms};
+use crate::testsuite::{
+    self, for_each_check, hours_after_base, sample_article, sample_feed, terms,
+};
 
 macro_rules! suite {
     ($($module:ident :: $check:ident),* $(,)?) => {
@@ -22,42 +25,22 @@ macro_rules! suite {
     };
 }
 
-suite!(
-    ai_cache::ai_results_are_cached_per_key,
-    ai_cache::ai_tokens_add_up_per_day,
-    feeds::add_feed_reads_back,
-    feeds::add_feed_twice_conflicts,
-    feeds::add_feed_refuses_bad_input,
-    feeds::due_feeds_respect_next_fetch_at,
-    feeds::record_feed_fetch_round_trips,
-    feeds::record_feed_fetch_of_unknown_feed_fails,
-    feeds::remove_feed_keeps_articles,
-    articles::insert_and_read_back,
-    articles::duplicate_by_guid,
-    articles::duplicate_by_url_or_canonical,
-    articles::find_duplicate_matches,
-    articles::insert_refuses_bad_input,
-    lists::latest_orders_newest_first_and_pages,
-    lists::publisher_pages,
-    lists::tag_pages,
-    lists::trending_tags_count_recent_articles,
-    lists::search_finds_and_tolerates_any_input,
-    lists::related_excludes_own_publisher_and_orders_by_shared_terms,
-    accounts::user_names_are_unique_in_any_case,
-    accounts::sessions_expire_revoke_and_end_on_ban,
-    accounts::password_resets_are_one_time,
-    accounts::comment_threads_page_and_count,
-    accounts::reports_queue_and_the_audit_log,
-    raw_pages::raw_page_round_trips,
-    raw_pages::raw_page_ids_filter,
-    raw_pages::purge_drops_old_pages_only,
-    raw_pages::update_article_extraction_rewrites,
-    stories::stories_group_articles_and_count_outlets,
-    stories::copies_are_listed_under_the_original_and_never_related,
-    stories::a_later_original_takes_over_the_copies,
-    stories::placement_refuses_unknown_articles_and_stories,
-    stories::harmonised_tags_and_index_rows_read_back,
-);
+macro_rules! shared_suite {
+    ($($module:ident :: $check:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("shared.db");
+                let first = SqliteStorage::open(&path).await.expect("open");
+                let second = SqliteStorage::open(&path).await.expect("open again");
+                testsuite::$module::$check(&first, &second).await;
+            }
+        )*
+    };
+}
+
+for_each_check!(suite, shared_suite);
 
 #[tokio::test]
 async fn reopening_the_file_keeps_the_data() {

@@ -179,7 +179,8 @@ pub async fn record_feed_fetch_round_trips(storage: &dyn Storage) {
     assert_eq!(read.site_url.as_deref(), Some("https://gazette.example/"));
 
     let failure = FeedFetchRecord {
-        at: hours_after_base(1) + chrono::Duration::nanoseconds(123_456_789),
+        // Microseconds: what every backend keeps (PostgreSQL's TIMESTAMPTZ keeps no more).
+        at: hours_after_base(1) + chrono::Duration::microseconds(123_456),
         status: FeedStatus::Error,
         error: Some("HTTP 503 from https://example.org/feed.xml".into()),
         etag: None,

@@ -1,15 +1,25 @@
 //! The backend-independent storage test suite: async checks over `&dyn Storage` that every
 //! backend must pass. Each function expects an empty, freshly migrated storage and panics
-//! (with a message saying what broke) on failure. A backend's tests call every function in
-//! [`feeds`], [`articles`] and [`lists`], one storage per function.
+//! (with a message saying what broke) on failure. Checks in [`shared_database`] take two
+//! storages open on the same database, as two processes would be.
+//!
+//! The crate's `for_each_check!` macro lists every check once; each
+//! backend's test module hands it the macros that turn a check into a test, so a check added
+//! to the list runs on every backend. [`TempPostgres`] gives a test (in any crate) a throwaway
+//! PostgreSQL database.
 
 pub mod accounts;
 pub mod ai_cache;
 pub mod articles;
+pub mod coordination;
 pub mod feeds;
 pub mod lists;
 pub mod raw_pages;
+pub mod shared_database;
 pub mod stories;
+mod temp_postgres;
+
+pub use temp_postgres::{DEFAULT_TEST_POSTGRES_URL, TEST_POSTGRES_URL_VAR, TempPostgres};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tidings_core::{
@@ -97,3 +107,67 @@ pub async fn insert_new(storage: &dyn Storage, article: NewArticle) -> ArticleId
         Err(e) => panic!("inserting {url} failed: {e}"),
     }
 }
+
+/// Every check of the suite, once. `$single` receives the checks over one storage and
+/// `$shared` those over two storages on one database, each as `module::check` paths relative
+/// to this module, e.g. `for_each_check!(suite, shared_suite)`.
+#[cfg(test)]
+macro_rules! for_each_check {
+    ($single:ident, $shared:ident) => {
+        $single!(
+            ai_cache::ai_results_are_cached_per_key,
+            ai_cache::ai_tokens_add_up_per_day,
+            coordination::jobs_are_unique_per_kind_and_key_while_live,
+            coordination::leases_are_exclusive_and_expire,
+            coordination::failed_jobs_retry_later_or_die,
+            coordination::leadership_is_held_by_one_and_moves_when_dropped,
+            coordination::host_slots_bound_concurrency_and_expire,
+            coordination::throttles_count_within_the_window,
+            coordination::site_secrets_are_created_once,
+            coordination::unplaced_articles_are_the_story_stages_work,
+            feeds::add_feed_reads_back,
+            feeds::add_feed_twice_conflicts,
+            feeds::add_feed_refuses_bad_input,
+            feeds::due_feeds_respect_next_fetch_at,
+            feeds::record_feed_fetch_round_trips,
+            feeds::record_feed_fetch_of_unknown_feed_fails,
+            feeds::remove_feed_keeps_articles,
+            articles::insert_and_read_back,
+            articles::duplicate_by_guid,
+            articles::duplicate_by_url_or_canonical,
+            articles::find_duplicate_matches,
+            articles::insert_refuses_bad_input,
+            lists::latest_orders_newest_first_and_pages,
+            lists::publisher_pages,
+            lists::tag_pages,
+            lists::trending_tags_count_recent_articles,
+            lists::search_finds_and_tolerates_any_input,
+            lists::related_excludes_own_publisher_and_orders_by_shared_terms,
+            accounts::user_names_are_unique_in_any_case,
+            accounts::sessions_expire_revoke_and_end_on_ban,
+            accounts::password_resets_are_one_time,
+            accounts::comment_threads_page_and_count,
+            accounts::reports_queue_and_the_audit_log,
+            raw_pages::raw_page_round_trips,
+            raw_pages::raw_page_ids_filter,
+            raw_pages::purge_drops_old_pages_only,
+            raw_pages::update_article_extraction_rewrites,
+            stories::stories_group_articles_and_count_outlets,
+            stories::copies_are_listed_under_the_original_and_never_related,
+            stories::a_later_original_takes_over_the_copies,
+            stories::placement_refuses_unknown_articles_and_stories,
+            stories::harmonised_tags_and_index_rows_read_back,
+        );
+        $shared!(
+            shared_database::concurrent_inserts_store_an_article_once,
+            shared_database::concurrent_workers_never_lease_the_same_job,
+            shared_database::an_expired_lease_moves_to_the_other_process,
+            shared_database::leadership_moves_between_processes,
+            shared_database::host_slots_are_shared_by_all_processes,
+            shared_database::site_secrets_agree_across_processes,
+        );
+    };
+}
+
+#[cfg(test)]
+pub(crate) use for_each_check;

@@ -180,7 +180,13 @@ pub async fn ask(
         .map_err(|e| WebError::BadRequest(e.to_string()))?
         .to_owned();
     let (id, article) = load(&state, &raw_id).await?;
-    if !state.ai.limiter.allow(client.0) {
+    if !state
+        .ai
+        .limiter
+        .allow(state.storage.as_ref(), client.0)
+        .await
+        .map_err(WebError::Storage)?
+    {
         return Ok(too_many_questions());
     }
     let answer = answer_with_fallback(&state, id, &article, &question).await;
@@ -200,7 +206,13 @@ pub async fn ask_stream(
         .map_err(|e| WebError::BadRequest(e.to_string()))?
         .to_owned();
     let (id, article) = load(&state, &raw_id).await?;
-    if !state.ai.limiter.allow(client.0) {
+    if !state
+        .ai
+        .limiter
+        .allow(state.storage.as_ref(), client.0)
+        .await
+        .map_err(WebError::Storage)?
+    {
         return Ok(too_many_questions());
     }
     let (events_tx, events_rx) = mpsc::channel::<Event>(64);

@@ -10,7 +10,6 @@ mod panel;
 mod rate_limit;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -28,14 +27,14 @@ use crate::AppState;
 #[derive(Clone, Default)]
 pub struct AiServices {
     pub assistant: tidings_ai::Assistant,
-    pub limiter: Arc<QuestionLimiter>,
+    pub limiter: QuestionLimiter,
 }
 
 impl AiServices {
     pub fn new(assistant: tidings_ai::Assistant) -> Self {
         AiServices {
             assistant,
-            limiter: Arc::default(),
+            limiter: QuestionLimiter::default(),
         }
     }
 }

@@ -100,13 +100,26 @@ pub async fn attach_panel(
     if let Some(raw) = request.q.as_deref().filter(|q| !q.trim().is_empty()) {
         match check_question(raw) {
             Err(error) => panel.problem = Some(format!("Sorry, {error}.")),
-            Ok(_) if !state.ai.limiter.allow(client.0) => {
-                panel.problem =
-                    Some("Too many questions from your address; wait a few seconds.".to_owned());
-            }
-            Ok(question) => {
-                answer = Some(answer_with_fallback(state, id, &article, question).await);
-            }
+            Ok(question) => match state
+                .ai
+                .limiter
+                .allow(state.storage.as_ref(), client.0)
+                .await
+            {
+                Ok(true) => {
+                    answer = Some(answer_with_fallback(state, id, &article, question).await);
+                }
+                Ok(false) => {
+                    panel.problem = Some(
+                        "Too many questions from your address; wait a few seconds.".to_owned(),
+                    );
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not check the question limit");
+                    panel.problem =
+                        Some("Questions are not available right now; try again later.".to_owned());
+                }
+            },
         }
     }
     let task = match (

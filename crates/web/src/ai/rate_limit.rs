@@ -1,76 +1,64 @@
-//! A per-client token bucket for questions: each client IP may ask a burst of questions,
-//! then one every few seconds. Kept in memory; buckets of idle clients are forgotten.
+//! How many questions one client address may put to the AI panel: a burst of eight, then
+//! about one every six seconds, counted in the database so every web process agrees.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tidings_core::{Storage, StorageResult};
+
+use crate::throttle::Throttle;
 
 /// Questions a client may ask at once.
-const BURST: f64 = 8.0;
-/// One more question allowed per this long.
-const REFILL_EVERY: Duration = Duration::from_secs(6);
-/// Buckets kept before idle ones are dropped.
-const MAX_CLIENTS: usize = 10_000;
+const BURST: u32 = 8;
+/// The window the burst is counted over: one question per six seconds on average.
+const WINDOW: Duration = Duration::from_secs(6 * BURST as u64);
 
-/// Token buckets per client address.
-#[derive(Debug, Default)]
+/// The per-address question limit.
+#[derive(Debug, Clone, Copy)]
 pub struct QuestionLimiter {
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    throttle: Throttle,
+}
+
+impl Default for QuestionLimiter {
+    fn default() -> Self {
+        QuestionLimiter {
+            throttle: Throttle::new("ai-questions", BURST, WINDOW),
+        }
+    }
 }
 
 impl QuestionLimiter {
-    /// Takes one token for `client`; false when the client must wait.
-    pub fn allow(&self, client: IpAddr) -> bool {
-        self.allow_at(client, Instant::now())
+    /// Counts one question for `client`; false when the client must wait.
+    pub async fn allow(&self, storage: &dyn Storage, client: IpAddr) -> StorageResult<bool> {
+        Ok(self
+            .throttle
+            .try_acquire(storage, &client.to_string())
+            .await?
+            .is_ok())
     }
-
-    fn allow_at(&self, client: IpAddr, now: Instant) -> bool {
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return true;
-        };
-        if buckets.len() >= MAX_CLIENTS {
-            buckets.retain(|_, (tokens, at)| refill(*tokens, *at, now) < BURST);
-        }
-        let (tokens, at) = buckets.entry(client).or_insert((BURST, now));
-        let available = refill(*tokens, *at, now);
-        if available >= 1.0 {
-            *tokens = available - 1.0;
-            *at = now;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-fn refill(tokens: f64, at: Instant, now: Instant) -> f64 {
-    let elapsed = now.saturating_duration_since(at).as_secs_f64();
-    (tokens + elapsed / REFILL_EVERY.as_secs_f64()).min(BURST)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tidings_storage::SqliteStorage;
 
-    #[test]
-    fn a_burst_then_a_wait_per_client() {
+    #[tokio::test]
+    async fn a_burst_per_client_then_refusal() {
+        let storage = SqliteStorage::open_in_memory().await.expect("storage");
         let limiter = QuestionLimiter::default();
-        let start = Instant::now();
         let one: IpAddr = [10, 0, 0, 1].into();
         let two: IpAddr = [10, 0, 0, 2].into();
-        for _ in 0..8 {
-            assert!(limiter.allow_at(one, start));
+        for _ in 0..BURST {
+            assert!(limiter.allow(&storage, one).await.expect("db"));
         }
-        assert!(!limiter.allow_at(one, start), "the burst is spent");
         assert!(
-            limiter.allow_at(two, start),
-            "other clients are not affected"
+            !limiter.allow(&storage, one).await.expect("db"),
+            "the burst is spent"
         );
         assert!(
-            limiter.allow_at(one, start + REFILL_EVERY),
-            "a token came back"
+            limiter.allow(&storage, two).await.expect("db"),
+            "other clients unaffected"
         );
-        assert!(!limiter.allow_at(one, start + REFILL_EVERY));
     }
 }

@@ -15,8 +15,8 @@ use tidings_core::{ApiTokenInfo, NewUser, Role, StorageError, User};
 use super::passwords::{hash_password, verify_password};
 use super::reader_error::{ReaderError, ReaderResult};
 use super::session::{Credentials, SESSION_COOKIE, Viewer, cookie_header, hash_token, new_token};
-use super::throttle::minutes_text;
 use crate::AppState;
+use crate::throttle::minutes_text;
 use crate::views::Chrome;
 
 /// The one answer to any failed sign-in, whether or not the account exists.
@@ -183,7 +183,8 @@ pub async fn register(
     if let Err(wait) = state
         .accounts
         .registrations_per_ip
-        .try_acquire(&viewer.client)
+        .try_acquire(state.storage.as_ref(), &viewer.client)
+        .await?
     {
         return Err(ReaderError::TooMany(format!(
             "too many accounts were created from your address; please wait {}",
@@ -232,9 +233,16 @@ pub async fn signin(
     page.name.clone_from(&name);
     page.next = local_path(form.next.as_deref());
     let account_key = format!("name:{}", name.to_lowercase());
+    let storage = state.storage.as_ref();
     let wait = [
-        settings.signin_per_account.wait_for(&account_key),
-        settings.signin_per_ip.wait_for(&viewer.client),
+        settings
+            .signin_per_account
+            .wait_for(storage, &account_key)
+            .await?,
+        settings
+            .signin_per_ip
+            .wait_for(storage, &viewer.client)
+            .await?,
     ]
     .into_iter()
     .flatten()
@@ -257,12 +265,21 @@ pub async fn signin(
         .unwrap_or(false);
     match credentials {
         Some((user, _)) if matches && !user.banned => {
-            settings.signin_per_account.clear(&account_key);
+            settings
+                .signin_per_account
+                .clear(storage, &account_key)
+                .await?;
             start_session(&state, &user, &page.next).await
         }
         _ => {
-            settings.signin_per_account.record(&account_key);
-            settings.signin_per_ip.record(&viewer.client);
+            settings
+                .signin_per_account
+                .record(storage, &account_key)
+                .await?;
+            settings
+                .signin_per_ip
+                .record(storage, &viewer.client)
+                .await?;
             page.error = Some(SIGNIN_REFUSED.into());
             respond(&viewer, StatusCode::UNAUTHORIZED, &page)
         }

@@ -39,7 +39,13 @@ pub async fn post_comment(
     }
     let html = render_comment_markdown(body);
     check_body(&state.accounts, author, body, &html)?;
-    check_rate(&state.accounts, author, &viewer.client)?;
+    check_rate(
+        state.storage.as_ref(),
+        &state.accounts,
+        author,
+        &viewer.client,
+    )
+    .await?;
     let held = hold_for_review(&state.accounts, author);
     let comment = state
         .storage

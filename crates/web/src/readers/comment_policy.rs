@@ -3,12 +3,12 @@
 //! is held for review.
 
 use chrono::{Duration, Utc};
-use tidings_core::User;
+use tidings_core::{Storage, User};
 
 use super::comment_render::link_count;
 use super::reader_error::{ReaderError, ReaderResult};
 use super::settings::AccountSettings;
-use super::throttle::minutes_text;
+use crate::throttle::minutes_text;
 
 /// Refuses the text of a comment (new or edited) when it breaks a rule; names the rule.
 pub fn check_body(
@@ -48,7 +48,12 @@ pub fn check_body(
 }
 
 /// Counts a post against the author's and the address's hourly limits; refuses when over.
-pub fn check_rate(settings: &AccountSettings, author: &User, client: &str) -> ReaderResult<()> {
+pub async fn check_rate(
+    storage: &dyn Storage,
+    settings: &AccountSettings,
+    author: &User,
+    client: &str,
+) -> ReaderResult<()> {
     if author.banned {
         return Err(ReaderError::Forbidden("this account is banned".into()));
     }
@@ -58,14 +63,15 @@ pub fn check_rate(settings: &AccountSettings, author: &User, client: &str) -> Re
             minutes_text(wait)
         ))
     };
-    if let Some(wait) = settings.posts_per_ip.wait_for(client) {
+    if let Some(wait) = settings.posts_per_ip.wait_for(storage, client).await? {
         return Err(too_many(wait));
     }
     settings
         .posts_per_account
-        .try_acquire(&format!("user:{}", author.id))
+        .try_acquire(storage, &author.id.to_string())
+        .await?
         .map_err(too_many)?;
-    settings.posts_per_ip.record(client);
+    settings.posts_per_ip.record(storage, client).await?;
     Ok(())
 }
 
@@ -131,16 +137,19 @@ mod tests {
         assert!(check_body(&s, &user(30, 0), "x", two_links).is_ok());
     }
 
-    #[test]
-    fn first_comments_are_held_and_posting_is_rate_limited() {
+    #[tokio::test]
+    async fn first_comments_are_held_and_posting_is_rate_limited() {
         let s = settings();
+        let storage = tidings_storage::SqliteStorage::open_in_memory()
+            .await
+            .expect("storage");
         assert!(hold_for_review(&s, &user(0, 0)));
         assert!(!hold_for_review(&s, &user(0, 1)));
         let author = user(10, 3);
-        assert!(check_rate(&s, &author, "10.0.0.1").is_ok());
-        assert!(check_rate(&s, &author, "10.0.0.2").is_ok());
+        assert!(check_rate(&storage, &s, &author, "10.0.0.1").await.is_ok());
+        assert!(check_rate(&storage, &s, &author, "10.0.0.2").await.is_ok());
         assert!(matches!(
-            check_rate(&s, &author, "10.0.0.3"),
+            check_rate(&storage, &s, &author, "10.0.0.3").await,
             Err(ReaderError::TooMany(_))
         ));
     }

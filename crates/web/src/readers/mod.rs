@@ -17,7 +17,6 @@ mod passwords;
 mod reader_error;
 mod session;
 mod settings;
-mod throttle;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

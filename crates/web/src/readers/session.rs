@@ -207,7 +207,8 @@ impl FromRequestParts<AppState> for Viewer {
                 value
             }
         };
-        viewer.csrf_token = anonymous_csrf_token(&settings.secret, &form_cookie);
+        viewer.csrf_token =
+            anonymous_csrf_token(&settings.csrf_secret(storage.as_ref()).await?, &form_cookie);
         Ok(viewer)
     }
 }

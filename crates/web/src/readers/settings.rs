@@ -1,12 +1,19 @@
 //! How accounts and comments behave (cookie security, session length, sign-in throttling,
-//! the comment rules) and the per-process state that goes with them: the secret that signs
-//! anonymous forms' CSRF tokens and the throttles' counters.
+//! the comment rules) and what goes with them: the site-wide secret that signs anonymous
+//! forms' CSRF tokens and the throttles, both kept in the database so that every web process
+//! of a site agrees.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use tidings_core::{Storage, StorageError, StorageResult};
+use tokio::sync::OnceCell;
+
 use super::passwords::DummyHash;
-use super::throttle::Throttle;
+use crate::throttle::Throttle;
+
+/// The name of the anonymous-form CSRF secret in the database.
+const CSRF_SECRET: &str = "csrf-anonymous-forms";
 
 /// What moderators configure about comments.
 #[derive(Debug, Clone)]
@@ -41,7 +48,7 @@ impl Default for CommentRules {
     }
 }
 
-/// Accounts and comments: settings plus the process's secret and throttles. Cheap to clone.
+/// Accounts and comments: settings plus the site's secret and throttles. Cheap to clone.
 #[derive(Clone)]
 pub struct AccountSettings {
     /// Mark cookies `Secure` (the site is served over https, perhaps behind a proxy).
@@ -52,12 +59,13 @@ pub struct AccountSettings {
     pub registration_open: bool,
     pub session_lifetime: Duration,
     pub rules: CommentRules,
-    pub(crate) secret: Arc<[u8; 32]>,
-    pub(crate) signin_per_account: Arc<Throttle>,
-    pub(crate) signin_per_ip: Arc<Throttle>,
-    pub(crate) posts_per_account: Arc<Throttle>,
-    pub(crate) posts_per_ip: Arc<Throttle>,
-    pub(crate) registrations_per_ip: Arc<Throttle>,
+    /// Read from the database on first use (created there by the first process to ask).
+    secret: Arc<OnceCell<[u8; 32]>>,
+    pub(crate) signin_per_account: Throttle,
+    pub(crate) signin_per_ip: Throttle,
+    pub(crate) posts_per_account: Throttle,
+    pub(crate) posts_per_ip: Throttle,
+    pub(crate) registrations_per_ip: Throttle,
     pub(crate) dummy_hash: Arc<DummyHash>,
 }
 
@@ -70,22 +78,49 @@ pub const REGISTRATIONS_PER_IP_PER_HOUR: u32 = 10;
 const HOUR: Duration = Duration::from_secs(3600);
 
 impl AccountSettings {
-    /// Settings with these comment rules, a fresh random secret and empty throttles.
+    /// Settings with these comment rules.
     pub fn new(rules: CommentRules) -> Self {
         AccountSettings {
             secure_cookies: false,
             trust_forwarded_for: false,
             registration_open: true,
             session_lifetime: Duration::from_secs(30 * 24 * 3600),
-            secret: Arc::new(rand::random()),
-            signin_per_account: Arc::new(Throttle::new(SIGNIN_FAILURES_PER_ACCOUNT, SIGNIN_WINDOW)),
-            signin_per_ip: Arc::new(Throttle::new(SIGNIN_FAILURES_PER_IP, SIGNIN_WINDOW)),
-            posts_per_account: Arc::new(Throttle::new(rules.account_posts_per_hour, HOUR)),
-            posts_per_ip: Arc::new(Throttle::new(rules.ip_posts_per_hour, HOUR)),
-            registrations_per_ip: Arc::new(Throttle::new(REGISTRATIONS_PER_IP_PER_HOUR, HOUR)),
+            secret: Arc::new(OnceCell::new()),
+            signin_per_account: Throttle::new(
+                "signin-account",
+                SIGNIN_FAILURES_PER_ACCOUNT,
+                SIGNIN_WINDOW,
+            ),
+            signin_per_ip: Throttle::new("signin-ip", SIGNIN_FAILURES_PER_IP, SIGNIN_WINDOW),
+            posts_per_account: Throttle::new("posts-account", rules.account_posts_per_hour, HOUR),
+            posts_per_ip: Throttle::new("posts-ip", rules.ip_posts_per_hour, HOUR),
+            registrations_per_ip: Throttle::new(
+                "registrations-ip",
+                REGISTRATIONS_PER_IP_PER_HOUR,
+                HOUR,
+            ),
             dummy_hash: Arc::new(DummyHash::default()),
             rules,
         }
+    }
+}
+
+impl AccountSettings {
+    /// The secret that signs anonymous forms' CSRF tokens, the same in every process.
+    pub(crate) async fn csrf_secret(&self, storage: &dyn Storage) -> StorageResult<[u8; 32]> {
+        self.secret
+            .get_or_try_init(|| async {
+                let fresh: [u8; 32] = rand::random();
+                let stored = storage.site_secret(CSRF_SECRET, &fresh).await?;
+                <[u8; 32]>::try_from(stored.as_slice()).map_err(|_| {
+                    StorageError::Backend(format!(
+                        "the stored secret {CSRF_SECRET} has {} bytes, not 32",
+                        stored.len()
+                    ))
+                })
+            })
+            .await
+            .copied()
     }
 }
 

@@ -52,6 +52,20 @@ impl Site {
         Self::new(AccountSettings::new(open_rules())).await
     }
 
+    /// Another web process of the same site: its own router and settings, the same database.
+    pub fn another_process(&self) -> Site {
+        let router = router(AppState {
+            storage: self.storage.clone(),
+            site: SiteConfig::default(),
+            accounts: AccountSettings::new(open_rules()),
+            ai: Default::default(),
+        });
+        Site {
+            storage: self.storage.clone(),
+            router,
+        }
+    }
+
     pub async fn article(&self, title: &str) -> ArticleId {
         match self
             .storage

@@ -1,0 +1,23 @@
+//! What every backend's coordination code shares: lease tokens, deadline arithmetic and how
+//! long throttle events are kept.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tidings_core::{StorageError, StorageResult};
+
+/// Throttle events older than this are swept whatever their key (no throttle window is longer).
+pub(crate) const THROTTLE_KEEP: Duration = Duration::from_secs(24 * 3600);
+
+/// A fresh, unguessable token for a lease, a slot or a leadership.
+pub(crate) fn random_token() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// `at` plus `span`; `Invalid` when the sum leaves the calendar.
+pub(crate) fn after(at: DateTime<Utc>, span: Duration) -> StorageResult<DateTime<Utc>> {
+    chrono::Duration::from_std(span)
+        .ok()
+        .and_then(|span| at.checked_add_signed(span))
+        .ok_or_else(|| StorageError::Invalid(format!("a lease of {span:?} is too long")))
+}
