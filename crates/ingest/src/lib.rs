@@ -7,7 +7,9 @@ pub mod fetcher;
 pub mod robots;
 
 pub use feed::{FeedEntry, FeedError, FeedFormat, ParsedFeed, parse_feed};
-pub use fetcher::{FetchError, FetchRequest, FetchedResponse, Fetcher, FetcherConfig};
+pub use fetcher::{
+    FetchError, FetchRequest, FetchedResponse, Fetcher, FetcherConfig, HostGate, HostPass,
+};
 pub use robots::RobotsCache;
 pub mod discover;
 pub mod opml;

@@ -1,17 +1,43 @@
-//! The running application: configuration, storage, the pipeline, and the web server with
-//! its background scheduler.
+//! The running application: configuration, storage, the pipeline, and the process roles
+//! `serve` runs: the web site, the background work (scheduler, job worker, story stage), or
+//! both. Any number of processes of either role may share one database.
 
 use std::sync::Arc;
 
 use tidings_core::Storage;
-use tidings_storage::SqliteStorage;
 use tidings_web::{AppState, SiteConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::config::Config;
+use crate::host_slots::SharedHostSlots;
 use crate::pipeline::Pipeline;
 use crate::scheduler::run_scheduler;
+use crate::story_stage::run_story_placement;
+use crate::worker::{WorkerSettings, run_worker};
+
+/// What a `serve` process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// The web site only.
+    Web,
+    /// Background work only: the scheduler (when it leads), jobs, the story stage (when it
+    /// leads). No HTTP.
+    Worker,
+    /// Both.
+    All,
+}
+
+impl Role {
+    pub fn serves_web(self) -> bool {
+        matches!(self, Role::Web | Role::All)
+    }
+
+    pub fn runs_jobs(self) -> bool {
+        matches!(self, Role::Worker | Role::All)
+    }
+}
 
 /// Everything a command needs, opened from the configuration.
 pub struct App {
@@ -21,19 +47,32 @@ pub struct App {
 }
 
 impl App {
-    /// Opens (creating when needed) the database in the data directory.
+    /// Opens (creating when needed) the configured database: the PostgreSQL database of
+    /// `database_url`, else the SQLite file in the data directory.
     pub async fn open(config: Config) -> anyhow::Result<App> {
-        let path = config.database_path();
-        let storage = SqliteStorage::open(&path)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot open the database at {}: {e}", path.display()))?;
-        Self::with_storage(config, Arc::new(storage))
+        let location = config.database_location();
+        let storage = tidings_storage::open(&location).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the database at {}: {e}",
+                without_password(&location)
+            )
+        })?;
+        Self::with_storage(config, storage)
     }
 
     pub fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<App> {
         let site_rules = crate::site_rules::SiteRules::compile(&config.extract.site_rules)?;
+        // Requests per host are limited across every process sharing the database.
+        let host_slots = SharedHostSlots::new(
+            Arc::clone(&storage),
+            config.ingest.per_host_concurrency,
+            std::time::Duration::from_secs(config.ingest.total_timeout_secs),
+        );
         let pipeline = Arc::new(
-            Pipeline::new(Arc::clone(&storage), config.ingest.clone())?.with_site_rules(site_rules),
+            Pipeline::new(Arc::clone(&storage), config.ingest.clone())?
+                .with_site_rules(site_rules)
+                .with_host_gate(Arc::new(host_slots))
+                .with_story_leader_ttl(config.worker.leader_ttl()),
         );
         Ok(App {
             config,
@@ -62,36 +101,131 @@ impl App {
         }))
     }
 
-    /// Serves the site on `listener`, with background ingestion when enabled, until Ctrl-C.
+    /// Serves the site on `listener` with the background work when ingestion is enabled
+    /// (`serve --role all`), until Ctrl-C or SIGTERM.
     pub async fn serve(&self, listener: TcpListener) -> anyhow::Result<()> {
+        self.run(Role::All, Some(listener)).await
+    }
+
+    /// Runs `role` until Ctrl-C or SIGTERM. A role serving the web needs `listener`.
+    pub async fn run(&self, role: Role, listener: Option<TcpListener>) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
-        let scheduler = self
-            .config
-            .ingest
-            .enabled
-            .then(|| tokio::spawn(run_scheduler(Arc::clone(&self.pipeline), stopped.clone())));
+        let stop = Arc::new(stop);
+        let on_signal = Arc::clone(&stop);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            let _ = on_signal.send(true);
+        });
+        let mut background = JoinSet::new();
+        if role.runs_jobs() {
+            if self.config.ingest.enabled {
+                self.spawn_background(&mut background, &stopped);
+            } else if role == Role::Worker {
+                anyhow::bail!(
+                    "ingest.enabled is false in the configuration: a worker would have nothing to do"
+                );
+            }
+        }
+        let served = match (role.serves_web(), listener) {
+            (true, Some(listener)) => self.serve_web(listener, stopped.clone()).await,
+            (true, None) => Err(anyhow::anyhow!(
+                "the web role needs an address to listen on"
+            )),
+            (false, _) => {
+                let mut stopped = stopped.clone();
+                let _ = stopped.wait_for(|s| *s).await;
+                Ok(())
+            }
+        };
+        let _ = stop.send(true);
+        while background.join_next().await.is_some() {}
+        served
+    }
+
+    /// The scheduler (acting only while it leads), the job worker and the story stage
+    /// (placing only while it leads).
+    fn spawn_background(&self, tasks: &mut JoinSet<()>, stopped: &watch::Receiver<bool>) {
+        let settings =
+            WorkerSettings::from_config(&self.config.worker, self.config.ingest.concurrent_feeds);
+        tasks.spawn(run_scheduler(
+            Arc::clone(&self.pipeline),
+            self.config.worker.leader_ttl(),
+            stopped.clone(),
+        ));
+        tasks.spawn(run_worker(
+            Arc::clone(&self.pipeline),
+            settings,
+            stopped.clone(),
+        ));
+        tasks.spawn(run_story_placement(
+            Arc::clone(&self.pipeline),
+            stopped.clone(),
+        ));
+    }
+
+    async fn serve_web(
+        &self,
+        listener: TcpListener,
+        mut stopped: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
         let router = self.router()?;
-        let mut web_stopped = stopped.clone();
-        let server = axum::serve(
+        axum::serve(
             listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            let _ = web_stopped.wait_for(|s| *s).await;
-        });
-        let stop = Arc::new(stop);
-        let on_ctrl_c = Arc::clone(&stop);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                tracing::info!("shutting down");
-                let _ = on_ctrl_c.send(true);
+            let _ = stopped.wait_for(|s| *s).await;
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("web server failed: {e}"))
+    }
+}
+
+/// Ctrl-C, or SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
-        });
-        let served = server.await;
-        let _ = stop.send(true);
-        if let Some(task) = scheduler {
-            let _ = task.await;
+            return;
         }
-        served.map_err(|e| anyhow::anyhow!("web server failed: {e}"))
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// A database setting fit for messages: a URL's password is replaced by `***`.
+pub fn without_password(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => location.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            without_password("postgres://tidings:s3cret@db.internal/news"),
+            "postgres://tidings:***@db.internal/news"
+        );
+        assert_eq!(
+            without_password("postgres://db.internal/news"),
+            "postgres://db.internal/news"
+        );
+        assert_eq!(
+            without_password("tidings-data/tidings.db"),
+            "tidings-data/tidings.db"
+        );
     }
 }

@@ -16,8 +16,12 @@ use tidings_core::RepublishPolicy;
 pub struct Config {
     /// Directory for the database and everything else on disk.
     pub data_dir: PathBuf,
+    /// `postgres://…` to share one PostgreSQL database between processes; empty for the
+    /// SQLite file in `data_dir`.
+    pub database_url: String,
     pub server: ServerConfig,
     pub ingest: IngestConfig,
+    pub worker: WorkerConfig,
     pub accounts: crate::reader_config::AccountsConfig,
     pub comments: crate::reader_config::CommentsConfig,
     pub extract: ExtractConfig,
@@ -62,6 +66,40 @@ pub struct IngestConfig {
     pub raw_page_retention_days: u32,
 }
 
+/// How worker processes run jobs and hold leadership.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerConfig {
+    /// Seconds a job's lease lasts; a running job renews it every third of that, so only a
+    /// crashed worker's job waits this long before another worker takes it.
+    pub lease_secs: u64,
+    /// Attempts before a failing job is given up and kept as dead.
+    pub max_attempts: u32,
+    /// Seconds a role (scheduler, stories) outlives a crashed holder on SQLite; PostgreSQL
+    /// frees it as soon as the holder's connection ends.
+    pub leader_ttl_secs: u64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            lease_secs: 60,
+            max_attempts: 5,
+            leader_ttl_secs: 15,
+        }
+    }
+}
+
+impl WorkerConfig {
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.lease_secs)
+    }
+
+    pub fn leader_ttl(&self) -> Duration {
+        Duration::from_secs(self.leader_ttl_secs)
+    }
+}
+
 /// Article extraction settings: per-site rules for the odd site the general algorithm gets
 /// wrong (none are needed by default).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -74,8 +112,10 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             data_dir: PathBuf::from("tidings-data"),
+            database_url: String::new(),
             server: ServerConfig::default(),
             ingest: IngestConfig::default(),
+            worker: WorkerConfig::default(),
             accounts: Default::default(),
             comments: Default::default(),
             extract: ExtractConfig::default(),
@@ -128,7 +168,8 @@ impl IngestConfig {
 
 impl Config {
     /// Loads defaults, then `file` (when given), then the environment (`TIDINGS_DATA_DIR`,
-    /// `TIDINGS_SERVER__LISTEN`, `TIDINGS_INGEST__DEFAULT_INTERVAL_MINUTES`, …), and validates.
+    /// `TIDINGS_DATABASE_URL`, `TIDINGS_SERVER__LISTEN`,
+    /// `TIDINGS_INGEST__DEFAULT_INTERVAL_MINUTES`, …), and validates.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
@@ -139,10 +180,14 @@ impl Config {
         }
         let config: Config = figment
             .merge(
-                // Settings are `TIDINGS_DATA_DIR` and `TIDINGS_<SECTION>__<KEY>`; other
-                // `TIDINGS_` variables (TIDINGS_LOG, TIDINGS_CONFIG, …) are not settings.
+                // Settings are `TIDINGS_DATA_DIR`, `TIDINGS_DATABASE_URL` and
+                // `TIDINGS_<SECTION>__<KEY>`; other `TIDINGS_` variables (TIDINGS_LOG,
+                // TIDINGS_CONFIG, …) are not settings.
                 Env::prefixed("TIDINGS_")
-                    .filter(|key| key.as_str() == "data_dir" || key.as_str().contains("__"))
+                    .filter(|key| {
+                        matches!(key.as_str(), "data_dir" | "database_url")
+                            || key.as_str().contains("__")
+                    })
                     .split("__"),
             )
             .extract()
@@ -154,7 +199,8 @@ impl Config {
     /// Rejects values that would make Tidings misbehave, naming the setting.
     pub fn validate(&self) -> anyhow::Result<()> {
         let ingest = &self.ingest;
-        let checks: [(bool, &str); 7] = [
+        let worker = &self.worker;
+        let checks: [(bool, &str); 10] = [
             (
                 ingest.default_interval_minutes >= 1,
                 "ingest.default_interval_minutes must be at least 1",
@@ -184,6 +230,18 @@ impl Config {
                     && ingest.total_timeout_secs >= ingest.connect_timeout_secs,
                 "ingest timeouts must be at least 1 s, and total_timeout_secs at least connect_timeout_secs",
             ),
+            (
+                worker.lease_secs >= 1,
+                "worker.lease_secs must be at least 1",
+            ),
+            (
+                worker.max_attempts >= 1,
+                "worker.max_attempts must be at least 1",
+            ),
+            (
+                worker.leader_ttl_secs >= 3,
+                "worker.leader_ttl_secs must be at least 3",
+            ),
         ];
         for (ok, message) in checks {
             if !ok {
@@ -204,6 +262,14 @@ impl Config {
     /// The SQLite database file inside the data directory.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("tidings.db")
+    }
+
+    /// What to open: `database_url` when set, else the SQLite file in the data directory.
+    pub fn database_location(&self) -> String {
+        match self.database_url.trim() {
+            "" => self.database_path().to_string_lossy().into_owned(),
+            url => url.to_string(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tidings::app::App;
+use tidings::app::{App, Role};
 use tidings::commands::{extract, feeds, opml, reextract};
 use tidings::config::{Config, EXAMPLE_CONFIG};
 use tidings_core::RepublishPolicy;
@@ -26,6 +26,15 @@ struct Cli {
     /// Directory holding the database and everything else on disk [default: ./tidings-data].
     #[arg(long, global = true)]
     data: Option<PathBuf>,
+    /// The database: postgres://USER@HOST/DB for one PostgreSQL database shared by many
+    /// processes [default: the SQLite file tidings.db in the data directory].
+    #[arg(
+        long,
+        global = true,
+        env = "TIDINGS_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,6 +46,10 @@ enum Command {
         /// Address to listen on [default: 127.0.0.1:8080].
         #[arg(long)]
         listen: Option<SocketAddr>,
+        /// web: the site only; worker: polling and the other background work, no HTTP;
+        /// all: both. Run any number of each against one PostgreSQL database.
+        #[arg(long, value_enum, default_value = "all")]
+        role: Role,
     },
     /// Add, list or remove feeds.
     #[command(subcommand)]
@@ -49,6 +62,15 @@ enum Command {
     Summarize { file: PathBuf },
     /// Import articles from JSON lines (url, title, text or html, publisher, published, id).
     Import { file: PathBuf },
+    /// Move an installation from SQLite into an empty PostgreSQL database and verify the counts.
+    MigrateData {
+        /// The SQLite database to read (sqlite:PATH or a file path).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database to fill (postgres://user@host/database); it must be empty.
+        #[arg(long)]
+        to: String,
+    },
     /// Run Tidings with made-up outlets served on loopback (no internet needed).
     Demo {
         /// Address the site listens on.
@@ -148,6 +170,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(data) = cli.data {
         config.data_dir = data;
     }
+    if let Some(database) = cli.database {
+        config.database_url = database;
+    }
     match cli.command {
         Command::User(command) => {
             let app = App::open(config).await?;
@@ -178,14 +203,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Extract { url, files } => return Ok(run_extract(url.as_ref(), &files)),
-        Command::Serve { listen } => {
+        Command::Serve { listen, role } => {
             let listen = listen.unwrap_or(config.server.listen);
             let app = App::open(config).await?;
-            let listener = TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("cannot listen on {listen}"))?;
-            println!("Tidings is serving at http://{}/", listener.local_addr()?);
-            app.serve(listener).await?;
+            let listener = if role.serves_web() {
+                let listener = TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                println!("Tidings is serving at http://{}/", listener.local_addr()?);
+                Some(listener)
+            } else {
+                println!("Tidings worker {} is running", std::process::id());
+                None
+            };
+            app.run(role, listener).await?;
         }
         Command::Demo { listen, publishers } => {
             tidings::commands::demo::run_demo(config, listen, publishers).await?;
@@ -208,6 +239,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for problem in &report.invalid {
                 println!("  skipped {problem}");
             }
+        }
+        Command::MigrateData { from, to } => {
+            let report = tidings::commands::migrate_data::run(&from, &to, true).await?;
+            for (table, rows) in &report.tables {
+                println!("  {table:<24} {rows:>10} rows");
+            }
+            println!(
+                "Moved {} rows in {} tables; every table's count matches.",
+                report.total_rows(),
+                report.tables.len()
+            );
         }
         Command::Import { file } => {
             let app = App::open(config).await?;

@@ -68,6 +68,18 @@ impl Pipeline {
         self
     }
 
+    /// The pipeline with every outbound request also limited per host across processes.
+    pub fn with_host_gate(mut self, gate: Arc<dyn tidings_ingest::HostGate>) -> Self {
+        self.fetcher = self.fetcher.with_host_gate(gate);
+        self
+    }
+
+    /// The pipeline with the story role outliving a holder that died by `ttl`.
+    pub fn with_story_leader_ttl(mut self, ttl: Duration) -> Self {
+        self.stories = self.stories.with_leader_ttl(ttl);
+        self
+    }
+
     /// The story stage every stored article goes through.
     pub fn stories(&self) -> &crate::story_stage::StoryStage {
         &self.stories
@@ -230,7 +242,8 @@ impl Pipeline {
         let placed = article.clone();
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
-                if let Err(e) = self.stories.place(id, &placed).await {
+                // Placed here when this process leads the story stage, else by the leader.
+                if let Err(e) = self.stories.place_if_leading(id, &placed).await {
                     tracing::warn!(article = id, error = %e, "story placement failed");
                 }
                 if let Some(kept) = kept_page {

@@ -1,28 +1,104 @@
-//! The scheduler: polls each feed when it is due, a bounded number at a time, each poll in
-//! its own task so that one feed (even one that crashes its task) never disturbs the others.
+//! The scheduler: decides when each feed is polled. In a running server, the one process
+//! leading the "scheduler" role turns every due feed into a `poll_feed` job (and, hourly, a
+//! `purge_raw_pages` job) for the workers; the others stand by and take the role over within
+//! seconds when its holder dies. [`poll_due_feeds`] polls in-process instead, for the demo
+//! and tests, each poll in its own task so that one feed (even one that crashes its task)
+//! never disturbs the others.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tidings_core::FeedId;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+use crate::jobs::{poll_feed_job, purge_raw_pages_job};
+use crate::leadership::{LeaderState, Leadership};
 use crate::pipeline::{Pipeline, PollReport};
 
-/// How often the scheduler looks for due feeds.
-const TICK: Duration = Duration::from_secs(5);
+/// The role whose holder queues the polls.
+pub const SCHEDULER_ROLE: &str = "scheduler";
+/// How often the leader looks for due feeds (and others try for the role).
+const TICK: Duration = Duration::from_secs(2);
 /// How often kept raw pages past their retention are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
+/// Due feeds queued per tick at most.
+const DUE_PER_TICK: u32 = 500;
 
-/// Polls every due feed once and waits for all of them. Used by `demo` before serving, by
-/// tests, and by each scheduler tick.
+/// Runs until `shutdown` turns true: every tick, checks (or tries for) the scheduler role
+/// and, while it is held, queues a poll for every due feed. `leader_ttl` is how long the role
+/// outlives a holder that died where the backend uses leases.
+pub async fn run_scheduler(
+    pipeline: Arc<Pipeline>,
+    leader_ttl: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut leadership =
+        Leadership::new(Arc::clone(pipeline.storage()), SCHEDULER_ROLE, leader_ttl);
+    let mut last_purge: Option<Instant> = None;
+    while !*shutdown.borrow() {
+        match leadership.check(true).await {
+            LeaderState::Gained | LeaderState::Held => {
+                if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
+                    last_purge = Some(Instant::now());
+                    if let Err(e) = pipeline
+                        .storage()
+                        .enqueue_job(purge_raw_pages_job(Utc::now()))
+                        .await
+                    {
+                        tracing::error!(error = %e, "could not queue the raw page purge");
+                    }
+                }
+                if let Err(e) = queue_due_feeds(&pipeline).await {
+                    tracing::error!(error = %e, "could not queue due feeds");
+                }
+            }
+            LeaderState::Follower => last_purge = None,
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    leadership.resign();
+}
+
+/// Queues a `poll_feed` job for every due feed (one already queued or running is left as it
+/// is); returns how many were queued.
+pub async fn queue_due_feeds(pipeline: &Pipeline) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let due = pipeline.storage().due_feeds(now, DUE_PER_TICK).await?;
+    let mut queued = 0;
+    for feed in due {
+        if pipeline
+            .storage()
+            .enqueue_job(poll_feed_job(feed.id, now))
+            .await?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Polls every due feed once, in this process, waits for all of them, then places what they
+/// stored in stories (when this process leads the story stage). Used by `demo` before
+/// serving, and by tests.
 pub async fn poll_due_feeds(pipeline: &Arc<Pipeline>) -> anyhow::Result<Vec<PollReport>> {
-    let mut slots = Slots::new(pipeline);
+    let permits = Arc::new(Semaphore::new(pipeline.config().concurrent_feeds));
     let mut tasks = JoinSet::new();
-    slots.spawn_due(pipeline, &mut tasks).await?;
+    for feed in pipeline
+        .storage()
+        .due_feeds(Utc::now(), DUE_PER_TICK)
+        .await?
+    {
+        let pipeline = Arc::clone(pipeline);
+        let permits = Arc::clone(&permits);
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            pipeline.poll_feed(&feed).await
+        });
+    }
     let mut reports = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
@@ -30,111 +106,8 @@ pub async fn poll_due_feeds(pipeline: &Arc<Pipeline>) -> anyhow::Result<Vec<Poll
             Err(e) => tracing::error!(error = %e, "feed poll task failed"),
         }
     }
+    if let Err(e) = pipeline.stories().place_pending().await {
+        tracing::warn!(error = %e, "could not place the new articles in stories");
+    }
     Ok(reports)
-}
-
-/// Runs until `shutdown` turns true: every tick, polls the feeds that are due and not being
-/// polled already.
-pub async fn run_scheduler(pipeline: Arc<Pipeline>, mut shutdown: watch::Receiver<bool>) {
-    let mut slots = Slots::new(&pipeline);
-    let mut running = JoinSet::new();
-    let mut last_purge: Option<std::time::Instant> = None;
-    loop {
-        if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
-            last_purge = Some(std::time::Instant::now());
-            if let Err(e) = pipeline.purge_raw_pages(Utc::now()).await {
-                tracing::error!(error = %e, "could not purge raw pages");
-            }
-        }
-        if let Err(e) = slots.spawn_due(&pipeline, &mut running).await {
-            tracing::error!(error = %e, "could not list due feeds");
-        }
-        while let Some(joined) = running.try_join_next() {
-            log_joined(joined);
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
-            _ = shutdown.changed() => {}
-        }
-        if *shutdown.borrow() {
-            break;
-        }
-    }
-    running.abort_all();
-}
-
-fn log_joined(joined: Result<PollReport, tokio::task::JoinError>) {
-    match joined {
-        Ok(report) if report.inserted > 0 || report.error.is_some() => {
-            tracing::info!(
-                feed = report.feed_id,
-                status = report.status.as_str(),
-                inserted = report.inserted,
-                error = report.error.as_deref().unwrap_or(""),
-                "feed polled"
-            );
-        }
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "feed poll task failed"),
-    }
-}
-
-/// The feeds being polled and the permits that bound how many run at once.
-struct Slots {
-    in_flight: Arc<Mutex<HashSet<FeedId>>>,
-    permits: Arc<Semaphore>,
-}
-
-impl Slots {
-    fn new(pipeline: &Pipeline) -> Self {
-        Slots {
-            in_flight: Arc::new(Mutex::new(HashSet::new())),
-            permits: Arc::new(Semaphore::new(pipeline.config().concurrent_feeds)),
-        }
-    }
-
-    /// Starts a task per due feed that is not in flight already.
-    async fn spawn_due(
-        &mut self,
-        pipeline: &Arc<Pipeline>,
-        tasks: &mut JoinSet<PollReport>,
-    ) -> anyhow::Result<()> {
-        let due = pipeline.storage().due_feeds(Utc::now(), 500).await?;
-        for feed in due {
-            {
-                let mut set = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-                if !set.insert(feed.id) {
-                    continue;
-                }
-            }
-            let pipeline = Arc::clone(pipeline);
-            let permits = Arc::clone(&self.permits);
-            let guard = InFlight {
-                set: Arc::clone(&self.in_flight),
-                id: feed.id,
-            };
-            tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                let report = pipeline.poll_feed(&feed).await;
-                drop(guard);
-                report
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Removes a feed from the in-flight set when its poll ends, even by panic.
-struct InFlight {
-    set: Arc<Mutex<HashSet<FeedId>>>,
-    id: FeedId,
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.set
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.id);
-    }
 }

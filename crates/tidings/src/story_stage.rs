@@ -4,7 +4,13 @@
 //!
 //! The in-memory [`StoryIndex`] covers the story window; it is rebuilt from storage the first
 //! time an article is placed after start.
+//!
+//! Placement needs one index that has seen every article, so among the processes sharing a
+//! database only the holder of the "stories" role places: it places its own articles as they
+//! are stored and drains the articles others stored ([`StoryStage::place_pending`]), in id
+//! order. A process that gains the role rebuilds its index from storage first.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -13,7 +19,9 @@ use tidings_enrich::{
     CopyEvidence, IndexedArticle, Original, StoryIndex, StoryIndexConfig, choose_original,
     containment, harmonise_tags, shingles,
 };
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, watch};
+
+use crate::leadership::{LeaderState, Leadership};
 
 /// Nearest stored articles checked for being a copy (or the original) of a new one.
 const COPY_CANDIDATES: usize = 5;
@@ -23,6 +31,15 @@ const COPY_CANDIDATE_SIMILARITY: f32 = 0.3;
 const NEIGHBOURS_KEPT: usize = 10;
 /// Rows read per query while rebuilding the index.
 const REBUILD_BATCH: u32 = 2_000;
+/// The role whose holder places articles in stories.
+pub const STORY_ROLE: &str = "stories";
+/// How long the role outlives a holder that died (where the backend uses leases), unless set
+/// with [`StoryStage::with_leader_ttl`].
+const DEFAULT_LEADER_TTL: std::time::Duration = std::time::Duration::from_secs(15);
+/// Unplaced articles read per query while draining them.
+const PENDING_BATCH: u32 = 200;
+/// How often the story role's holder drains what other processes stored.
+const PENDING_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 struct IndexState {
     index: StoryIndex,
@@ -33,11 +50,21 @@ struct IndexState {
 pub struct StoryStage {
     storage: Arc<dyn Storage>,
     state: Mutex<IndexState>,
+    /// This process's claim on the story role.
+    leadership: Mutex<Leadership>,
+    /// Stored articles that could not be placed in this term (logged once, not retried).
+    unplaceable: std::sync::Mutex<HashSet<ArticleId>>,
 }
 
 impl StoryStage {
     pub fn new(storage: Arc<dyn Storage>, config: StoryIndexConfig) -> Self {
         StoryStage {
+            leadership: Mutex::new(Leadership::new(
+                Arc::clone(&storage),
+                STORY_ROLE,
+                DEFAULT_LEADER_TTL,
+            )),
+            unplaceable: std::sync::Mutex::new(HashSet::new()),
             storage,
             state: Mutex::new(IndexState {
                 index: StoryIndex::new(config),
@@ -168,4 +195,146 @@ impl StoryStage {
         }
         Ok((None, Vec::new()))
     }
+}
+
+/// Leadership of the story role, and placing what other processes stored.
+impl StoryStage {
+    /// The stage with the story role outliving a holder that died by `ttl`.
+    pub fn with_leader_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.leadership = Mutex::new(Leadership::new(Arc::clone(&self.storage), STORY_ROLE, ttl));
+        self
+    }
+
+    /// Whether this process leads the story role, taking it when it is free (tried at most
+    /// every few seconds). On gaining it, the index is dropped, to be rebuilt from storage
+    /// before the next placement: another process may have placed articles meanwhile.
+    pub async fn leads(&self) -> bool {
+        let state = self.leadership.lock().await.check(false).await;
+        if state == LeaderState::Gained {
+            let mut index = self.state.lock().await;
+            index.index = StoryIndex::new(*index.index.config());
+            index.loaded = false;
+            self.unplaceable
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+        }
+        state.leads()
+    }
+
+    /// Places a just-stored article when this process leads the story role; otherwise leaves
+    /// it for the leader, which finds it among the unplaced articles. The story, when placed.
+    pub async fn place_if_leading(
+        &self,
+        id: ArticleId,
+        article: &NewArticle,
+    ) -> anyhow::Result<Option<StoryId>> {
+        if !self.leads().await {
+            return Ok(None);
+        }
+        self.place(id, article).await.map(Some)
+    }
+
+    /// When this process leads the story role: places every stored article that is in no
+    /// story yet, lowest id first, and returns how many it placed (0 when another process
+    /// leads). An article that fails is logged and skipped for the rest of this term.
+    pub async fn place_pending(&self) -> anyhow::Result<usize> {
+        let mut after = 0;
+        let mut placed = 0;
+        'drain: while self.leads().await {
+            let ids = self.storage.unplaced_articles(after, PENDING_BATCH).await?;
+            let Some(&last) = ids.last() else { break };
+            after = last;
+            for id in ids {
+                // Checked before each article (the database is asked every few seconds at
+                // most), so a role lost mid-batch stops the placing at once.
+                if !self.leads().await {
+                    break 'drain;
+                }
+                if self.is_unplaceable(id) {
+                    continue;
+                }
+                match self.place_stored(id).await {
+                    Ok(true) => placed += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(article = id, error = %e, "story placement failed");
+                        self.unplaceable
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(id);
+                    }
+                }
+            }
+        }
+        Ok(placed)
+    }
+
+    /// Gives the story role up (another process may take it at once).
+    pub async fn resign(&self) {
+        self.leadership.lock().await.resign();
+    }
+
+    fn is_unplaceable(&self, id: ArticleId) -> bool {
+        self.unplaceable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&id)
+    }
+
+    /// Places a stored article, read back from storage; `false` when it is gone.
+    async fn place_stored(&self, id: ArticleId) -> anyhow::Result<bool> {
+        let Some(article) = self.storage.article(id).await? else {
+            return Ok(false);
+        };
+        self.place(id, &stored_as_new(article)).await?;
+        Ok(true)
+    }
+}
+
+/// What placement reads of a stored article, as the pipeline had it: the key terms are read
+/// again from the title and text, exactly as at ingestion (the feed's categories only ever
+/// add hashtags, which are stored).
+fn stored_as_new(article: tidings_core::Article) -> NewArticle {
+    let terms = tidings_enrich::enrich(&article.title, &article.text, &[]).terms;
+    NewArticle {
+        feed_id: article.feed_id,
+        publisher: article.publisher,
+        guid: article.guid,
+        url: article.url,
+        canonical_url: article.canonical_url,
+        title: article.title,
+        byline: article.byline,
+        published_at: article.published_at,
+        image: article.image,
+        language: article.language,
+        site_name: article.site_name,
+        text: article.text,
+        html: article.html,
+        excerpt: article.excerpt,
+        body_source: article.body_source,
+        policy: article.policy,
+        tags: article.tags,
+        terms,
+    }
+}
+
+/// Runs until `shutdown` turns true: every tick, checks (or tries for) the story role and,
+/// while it is held, places what other processes stored. Gives the role up at the end.
+pub async fn run_story_placement(
+    pipeline: Arc<crate::pipeline::Pipeline>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    while !*shutdown.borrow() {
+        match pipeline.stories().place_pending().await {
+            Ok(0) => {}
+            Ok(placed) => tracing::info!(placed, "placed stored articles in stories"),
+            Err(e) => tracing::warn!(error = %e, "could not place stored articles"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PENDING_TICK) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    pipeline.stories().resign().await;
 }

@@ -36,6 +36,8 @@ pub enum FetchError {
     },
     #[error("request to {url} failed: {detail}")]
     Transport { url: String, detail: String },
+    #[error("could not get a request slot for {host}: {detail}")]
+    HostGate { host: String, detail: String },
     #[error("could not build the HTTP client: {0}")]
     ClientSetup(String),
 }
@@ -47,7 +49,8 @@ impl FetchError {
         match self {
             FetchError::Timeout { .. }
             | FetchError::Connect { .. }
-            | FetchError::Transport { .. } => true,
+            | FetchError::Transport { .. }
+            | FetchError::HostGate { .. } => true,
             FetchError::Status { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }

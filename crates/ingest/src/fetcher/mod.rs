@@ -1,10 +1,12 @@
 //! Owns the one guarded HTTP client that every outbound request goes through:
 //! scheme and address checks on every hop, redirects followed by hand,
 //! connect and total timeouts, a body cap counted after decompression,
-//! conditional GET, and a per-host concurrency limit.
+//! conditional GET, and a per-host concurrency limit (per process, and across processes
+//! through an optional [`HostGate`]).
 
 mod address_guard;
 mod error;
+mod host_gate;
 mod response_headers;
 
 use std::collections::HashMap;
@@ -20,6 +22,7 @@ use url::Url;
 
 pub use address_guard::{AddressClass, non_public_class};
 pub use error::FetchError;
+pub use host_gate::{HostGate, HostPass};
 
 use address_guard::{PublicOnlyResolver, RefusedResolution};
 
@@ -106,11 +109,13 @@ enum AddressPolicy {
     PublicOrLoopbackLiteral,
 }
 
-/// The guarded HTTP client. Clones share connection pools and the per-host
-/// concurrency limits.
+/// The guarded HTTP client. Clones share connection pools, the per-host
+/// concurrency limits and the host gate.
 #[derive(Clone)]
 pub struct Fetcher {
     shared: Arc<FetcherShared>,
+    /// Request slots shared with other processes, taken after the in-process limit.
+    gate: Option<Arc<dyn HostGate>>,
 }
 
 struct FetcherShared {
@@ -157,7 +162,15 @@ impl Fetcher {
                 permissive,
                 host_slots: Mutex::new(HashMap::new()),
             }),
+            gate: None,
         })
+    }
+
+    /// The fetcher with every request (each redirect hop, robots.txt included) also passing
+    /// through `gate`, which limits requests per host across processes.
+    pub fn with_host_gate(mut self, gate: Arc<dyn HostGate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     pub fn config(&self) -> &FetcherConfig {
@@ -186,6 +199,7 @@ impl Fetcher {
         loop {
             let host = check_target(&url, policy)?;
             let _slot = self.acquire_host_slot(&host).await;
+            let _pass = self.pass_host_gate(&host).await?;
             // The clock starts once the first hop may go out, so time spent
             // queued behind other requests to the same host is not counted.
             let deadline = *deadline.get_or_insert_with(|| Instant::now() + config.total_timeout);
@@ -294,6 +308,21 @@ impl Fetcher {
                 detail,
             }
         }
+    }
+
+    /// Waits for the gate's slot for `host` (when there is a gate); the slot is held until
+    /// the returned pass is dropped.
+    async fn pass_host_gate(&self, host: &str) -> Result<Option<HostPass>, FetchError> {
+        let Some(gate) = &self.gate else {
+            return Ok(None);
+        };
+        gate.enter(host)
+            .await
+            .map(Some)
+            .map_err(|detail| FetchError::HostGate {
+                host: host.to_owned(),
+                detail,
+            })
     }
 
     async fn acquire_host_slot(&self, host: &str) -> Option<OwnedSemaphorePermit> {

@@ -14,6 +14,8 @@ mod outlets;
 mod server;
 mod site;
 
+use std::net::SocketAddr;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -60,6 +62,17 @@ pub async fn start_publishers(
     let address = listener
         .local_addr()
         .context("publishers listener has no local address")?;
+    let (publishers, router) = publishers_router(address, now).await?;
+    let handle = server::serve(listener, router).await?;
+    Ok((publishers, handle))
+}
+
+/// The publishers as a router, for serving at `address` with layers of one's own (tests count,
+/// slow down or hold back requests with them).
+pub async fn publishers_router(
+    address: SocketAddr,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(DemoPublishers, axum::Router)> {
     let host = if address.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -77,8 +90,7 @@ pub async fn start_publishers(
     })
     .await
     .context("rendering the demo site panicked")??;
-    let handle = server::serve(listener, resources).await?;
-    Ok((publishers, handle))
+    Ok((publishers, server::router(resources)))
 }
 
 fn describe(site: &site::DemoSite) -> DemoPublishers {

@@ -16,14 +16,18 @@ use super::site::Resource;
 
 type ResourceTable = Arc<HashMap<String, Resource>>;
 
-/// Serves `resources` on `listener` until the task is aborted.
+/// The router answering every path from `resources`.
+pub fn router(resources: HashMap<String, Resource>) -> Router {
+    Router::new()
+        .fallback(answer)
+        .with_state(Arc::new(resources))
+}
+
+/// Serves `app` on `listener` until the task is aborted.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    resources: HashMap<String, Resource>,
+    app: Router,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let app = Router::new()
-        .fallback(answer)
-        .with_state(Arc::new(resources));
     let address = listener
         .local_addr()
         .context("publishers listener has no local address")?;

@@ -1,0 +1,89 @@
+//! The jobs worker processes run, and what each does. Every job is idempotent: running one
+//! twice (a crashed worker's job taken over by another) stores nothing twice.
+//!
+//! - `poll_feed` (key: the feed id): polls the feed when it is still due, then places the
+//!   new articles in stories when this process leads the story stage.
+//! - `purge_raw_pages` (key: `all`): drops kept pages past their retention.
+
+use chrono::{DateTime, Utc};
+use tidings_core::{FeedId, Job, NewJob};
+
+use crate::pipeline::Pipeline;
+
+pub const POLL_FEED: &str = "poll_feed";
+pub const PURGE_RAW_PAGES: &str = "purge_raw_pages";
+/// How far ahead of this machine's clock a feed may be due and still be polled (the
+/// scheduler that queued it may run on a machine whose clock is a little ahead).
+const CLOCK_MARGIN_SECS: i64 = 30;
+/// Every kind a worker runs.
+pub const JOB_KINDS: [&str; 2] = [POLL_FEED, PURGE_RAW_PAGES];
+
+/// The job polling `feed`, to run from `run_at`.
+pub fn poll_feed_job(feed: FeedId, run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        kind: POLL_FEED.to_string(),
+        key: feed.to_string(),
+        payload: String::new(),
+        run_at,
+    }
+}
+
+/// The job purging kept raw pages past their retention.
+pub fn purge_raw_pages_job(run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        kind: PURGE_RAW_PAGES.to_string(),
+        key: "all".to_string(),
+        payload: String::new(),
+        run_at,
+    }
+}
+
+/// What a job did, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobDone {
+    /// The feed was polled: articles stored, and the poll's error (recorded on the feed).
+    Polled {
+        inserted: usize,
+        error: Option<String>,
+    },
+    /// Nothing to do: the feed is gone or was polled since the job was queued.
+    Skipped,
+    Purged(u64),
+}
+
+/// Runs one leased job. An error means the job should be tried again later; a feed that
+/// cannot be fetched or parsed is not an error (the poll records it on the feed).
+pub async fn run_job(pipeline: &Pipeline, job: &Job) -> anyhow::Result<JobDone> {
+    match job.kind.as_str() {
+        POLL_FEED => poll_feed(pipeline, &job.key).await,
+        PURGE_RAW_PAGES => Ok(JobDone::Purged(pipeline.purge_raw_pages(Utc::now()).await?)),
+        other => anyhow::bail!("unknown job kind {other:?}"),
+    }
+}
+
+async fn poll_feed(pipeline: &Pipeline, key: &str) -> anyhow::Result<JobDone> {
+    let id: FeedId = key
+        .parse()
+        .map_err(|_| anyhow::anyhow!("poll_feed job key {key:?} is not a feed id"))?;
+    let Some(feed) = pipeline.storage().feed(id).await? else {
+        return Ok(JobDone::Skipped);
+    };
+    // A scheduler that listed the feed as due just before an earlier poll finished queues it
+    // again; the poll's record moved `next_fetch_at` (at least a minute on), so this job has
+    // nothing to do. The margin absorbs clocks that differ a little between machines.
+    if feed.next_fetch_at > Utc::now() + chrono::Duration::seconds(CLOCK_MARGIN_SECS) {
+        return Ok(JobDone::Skipped);
+    }
+    let report = pipeline.poll_feed(&feed).await;
+    if report.inserted > 0 {
+        // The articles are stored; when another process leads the story stage (or placing
+        // fails here), its next tick places them.
+        if let Err(e) = pipeline.stories().place_pending().await {
+            tracing::warn!(feed = feed.id, error = %e, "could not place the new articles yet");
+        }
+    }
+    Ok(JobDone::Polled {
+        inserted: report.inserted,
+        error: report.error,
+    })
+}
