@@ -77,8 +77,12 @@ pub trait CoordinationStore: Send + Sync {
         limit: u32,
     ) -> StorageResult<Vec<Job>>;
     /// Extends a lease still held; `false` when it was lost (expired and taken, or finished).
-    async fn extend_job_lease(&self, id: JobId, token: &str, lease: Duration)
-    -> StorageResult<bool>;
+    async fn extend_job_lease(
+        &self,
+        id: JobId,
+        token: &str,
+        lease: Duration,
+    ) -> StorageResult<bool>;
     /// Removes a finished job; `false` when the lease was lost.
     async fn finish_job(&self, id: JobId, token: &str) -> StorageResult<bool>;
     /// Gives a leased job back to run again at `retry_at`, or marks it dead when `retry_at` is

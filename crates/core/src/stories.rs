@@ -118,6 +118,9 @@ pub trait StoryStore: Send + Sync {
     ) -> StorageResult<Vec<StoryIndexRow>>;
     /// Stored articles not yet placed in a story with an id above `after`, by id: the work
     /// left for the story stage (articles stored by other processes, or before a crash).
-    async fn unplaced_articles(&self, after: ArticleId, limit: u32)
-    -> StorageResult<Vec<ArticleId>>;
+    async fn unplaced_articles(
+        &self,
+        after: ArticleId,
+        limit: u32,
+    ) -> StorageResult<Vec<ArticleId>>;
 }

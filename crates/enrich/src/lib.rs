@@ -2,6 +2,8 @@
 //! whether it is a syndicated copy of another, and which story (event) it belongs to.
 
 mod copies;
+mod dates;
+mod event_time;
 mod stopwords;
 mod story_index;
 mod tags;

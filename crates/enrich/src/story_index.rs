@@ -1,9 +1,10 @@
 //! Story assignment: an in-memory index of the articles inside a time window, built as
 //! articles arrive (and rebuilt from storage at start). A new article is compared with the
 //! articles sharing its rarest key terms (TF-IDF cosine over the key terms, names weighing
-//! double), then joins the story it is closest to, or starts one. A story dated by another
-//! year than the article (each names years, neither names the other's main one) scores less:
-//! that is the same kind of event happening again, not more coverage of this one.
+//! double, weights growing with the logarithm of use), then joins the story it is closest to,
+//! or starts one. A story dated by another year than the article scores less: that is the same
+//! kind of event happening again, not more coverage of this one. Only stated dates ("May 24,
+//! 2005") make that call, bare years being too often background (see `event_time`).
 //!
 //! Cost per article is bounded: at most `probe_terms` posting lists are read, each from its
 //! newest end and at most `postings_per_term` entries, so it does not grow with the archive.
@@ -11,6 +12,8 @@
 use std::collections::HashMap;
 
 use tidings_core::KeyTerm;
+
+use crate::event_time::EventTime;
 
 /// A stored story's id.
 pub type StoryKey = i64;
@@ -32,7 +35,8 @@ pub struct StoryIndexConfig {
     /// Newest postings read per probed term.
     pub postings_per_term: usize,
     /// What a story's score is multiplied by when the article and the story are dated by
-    /// different years (1 turns the rule off): two events of one kind, years apart.
+    /// different years (1 turns the rule off): two events of one kind, years apart. See
+    /// `event_time` for when they are.
     pub year_conflict_factor: f32,
 }
 
@@ -89,18 +93,11 @@ struct Doc {
     terms: Box<[(u32, f32)]>,
 }
 
-/// The years an article names, as term ids of the index.
-struct ArticleYears {
-    /// Its most salient year, when the index knows that term.
-    top: Option<u32>,
-    all: Vec<u32>,
-}
-
 #[derive(Default)]
 struct Story {
     centroid: HashMap<u32, f32>,
-    /// The years (term ids) its articles name, with their summed weights.
-    years: Vec<(u32, f32)>,
+    /// The years and dates its articles name.
+    time: EventTime,
     members: Vec<u32>,
 }
 
@@ -208,38 +205,11 @@ impl StoryIndex {
         seen
     }
 
-    /// The years an article names (term ids known to the index) and its most salient one;
-    /// `None` when it names none.
-    fn article_years(&self, terms: &[KeyTerm]) -> Option<ArticleYears> {
-        let top = terms
-            .iter()
-            .filter(|t| is_year(&t.term))
-            .max_by(|a, b| a.weight.total_cmp(&b.weight))?;
-        Some(ArticleYears {
-            top: self.term_ids.get(&top.term).copied(),
-            all: terms
-                .iter()
-                .filter(|t| is_year(&t.term))
-                .filter_map(|t| self.term_ids.get(&t.term).copied())
-                .collect(),
-        })
-    }
-
-    /// Whether an article and a story are dated by different years: both name years, the
-    /// article's most salient year is not among the story's, and the story's most salient year
-    /// is not among the article's. Reports of one event share their year; two events of one
-    /// kind (two earthquakes, two rehab stays) years apart do not.
-    fn years_conflict(&self, story: StoryKey, article: &ArticleYears) -> bool {
-        let Some(story_years) = self.stories.get(&story).map(|s| s.years.as_slice()) else {
-            return false;
-        };
-        let Some(&(story_top, _)) = story_years.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
-            return false;
-        };
-        let article_top_in_story = article
-            .top
-            .is_some_and(|top| story_years.iter().any(|&(year, _)| year == top));
-        !article_top_in_story && !article.all.contains(&story_top)
+    /// Whether an article and a story are dated differently (see [`EventTime`]).
+    fn dated_differently(&self, story: StoryKey, article: &EventTime) -> bool {
+        self.stories
+            .get(&story)
+            .is_some_and(|s| article.conflicts_with(&s.time))
     }
 
     /// Where an article with these terms, published at `at`, belongs. Nothing is changed.
@@ -265,12 +235,10 @@ impl StoryIndex {
             let best = nearest_by_story.entry(n.story).or_insert(0.0);
             *best = best.max(n.similarity);
         }
-        let years = self.article_years(terms);
+        let time = EventTime::of_terms(terms);
         let mut best: Option<(StoryKey, f32)> = None;
         for (&story, &nearest) in &nearest_by_story {
-            let conflict = years
-                .as_ref()
-                .is_some_and(|years| self.years_conflict(story, years));
+            let conflict = !time.is_empty() && self.dated_differently(story, &time);
             let year_factor = if conflict {
                 self.config.year_conflict_factor
             } else {
@@ -335,12 +303,7 @@ impl StoryIndex {
         let story = self.stories.entry(article.story).or_default();
         for &(id, w) in &terms {
             *story.centroid.entry(id).or_default() += w;
-            if is_year(&self.term_names[id as usize]) {
-                match story.years.iter_mut().find(|(known, _)| *known == id) {
-                    Some((_, sum)) => *sum += w,
-                    None => story.years.push((id, w)),
-                }
-            }
+            story.time.add_term(&self.term_names[id as usize], w);
         }
         story.members.push(slot);
         self.slots.insert(article.article_id, slot);
@@ -425,13 +388,6 @@ impl StoryIndex {
     fn term_name(&self, id: u32) -> Option<String> {
         self.term_names.get(id as usize).cloned()
     }
-}
-
-/// Whether a key term is a year (1900 to 2099).
-fn is_year(term: &str) -> bool {
-    term.len() == 4
-        && term.chars().all(|c| c.is_ascii_digit())
-        && (term.starts_with("19") || term.starts_with("20"))
 }
 
 fn normalise(vector: &mut [(u32, f32)]) {

@@ -1,10 +1,15 @@
 //! Key terms and hashtags: an article's hashtags and weighted key terms, read from its text, title and the
 //! feed's categories. Pure functions, no I/O.
+//!
+//! Key terms are content words, names (`@` + slug), numbers and the months the text states as
+//! dates (`YYYY-MM`, see [`crate::dates`]); a term's weight grows with the logarithm of how
+//! much the article uses it.
 
 use std::collections::HashMap;
 
 use tidings_core::{KeyTerm, Tag};
 
+use crate::dates::{month_term, stated_months};
 use crate::stopwords::is_stopword;
 use crate::tags::{category_tag, tag_key};
 
@@ -72,7 +77,13 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
     for (word, count) in words {
         *scored.entry(word).or_default() += count as f32;
     }
-    let mut terms: Vec<(String, f32)> = scored.into_iter().collect();
+    for month in stated_months(title).into_iter().chain(stated_months(text)) {
+        *scored.entry(month_term(month)).or_default() += NUMBER_WEIGHT as f32;
+    }
+    let mut terms: Vec<(String, f32)> = scored
+        .into_iter()
+        .map(|(term, score)| (term, damped(score)))
+        .collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(MAX_TERMS);
     let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
@@ -84,6 +95,13 @@ pub fn enrich(title: &str, text: &str, categories: &[String]) -> Enrichment {
         })
         .collect();
     Enrichment { tags, terms }
+}
+
+/// A term's weight from its raw score (occurrences, names and numbers counted more): grows
+/// with the logarithm, so a word an article repeats ten times does not drown the rarer words
+/// that tell its event from others of the kind.
+fn damped(score: f32) -> f32 {
+    1.0 + score.max(1.0).ln()
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -274,6 +292,42 @@ mod tests {
     fn empty_article_gives_nothing() {
         let e = enrich("", "", &[]);
         assert!(e.tags.is_empty() && e.terms.is_empty());
+    }
+
+    #[test]
+    fn stated_months_become_terms() {
+        let e = enrich(
+            "Quake",
+            "The quake struck on November 27, 2005. Rescuers worked through the night.",
+            &[],
+        );
+        let terms: Vec<&str> = e.terms.iter().map(|t| t.term.as_str()).collect();
+        assert!(terms.contains(&"2005-11"), "{terms:?}");
+        assert!(terms.contains(&"2005"), "the year stays a term: {terms:?}");
+        let bare = enrich("Quake", "The quake of 2005 is remembered.", &[]);
+        assert!(
+            !bare.terms.iter().any(|t| t.term.contains('-')),
+            "{:?}",
+            bare.terms
+        );
+    }
+
+    #[test]
+    fn repetition_weighs_less_than_in_proportion() {
+        let text = "Harbour harbour harbour harbour harbour harbour harbour harbour. Ferry strike.";
+        let e = enrich("", text, &[]);
+        let weight = |term: &str| {
+            e.terms
+                .iter()
+                .find(|t| t.term == term)
+                .map(|t| t.weight)
+                .expect(term)
+        };
+        let ratio = weight("harbour") / weight("ferry");
+        assert!(
+            ratio > 2.0 && ratio < 4.0,
+            "eight uses against one: {ratio}"
+        );
     }
 
     #[test]

@@ -154,3 +154,26 @@ fn an_article_naming_no_year_is_not_held_apart_by_years() {
         Some(7)
     );
 }
+
+#[test]
+fn background_years_without_stated_dates_do_not_split_a_story() {
+    let first = "Actress Dana Holt checked into the Promises rehab centre in Malibu, her \
+        publicist said. Holt, who made her first film in 2006, asked for privacy. Promises \
+        treats addiction in Malibu.";
+    let second = "Dana Holt is being treated at the Promises rehab centre in Malibu, her \
+        publicist said on Tuesday. The actress, who left another clinic in 2001, asked for \
+        privacy. Promises in Malibu treats addiction.";
+    let config = StoryIndexConfig::default();
+    let undated = placement_after(first, second, config).score;
+    let yearless = placement_after(first, &second.replace(" in 2001", ""), config).score;
+    assert!(
+        undated > 0.8 * yearless,
+        "bare years in both are no evidence of two events: {undated} vs {yearless}"
+    );
+    let dated = second.replace("in 2001", "on May 3, 2013");
+    let dated = placement_after(first, &dated, config).score;
+    assert!(
+        dated < 0.6 * undated,
+        "a date stated in another year counts against the story: {dated} vs {undated}"
+    );
+}

@@ -6,6 +6,7 @@ pub mod ai_config;
 pub mod app;
 pub mod article_extraction;
 pub mod bench_population;
+pub mod bench_workers;
 pub mod commands;
 pub mod config;
 pub mod demo;

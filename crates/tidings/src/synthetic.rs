@@ -130,10 +130,19 @@ fn vocabulary_word(rng: &mut Rng) -> String {
     )
 }
 
+/// Articles per event: articles `EVENT_SIZE * e .. EVENT_SIZE * (e + 1)` report event `e`.
+pub const EVENT_SIZE: usize = 8;
+
+/// The URL of the `index`-th synthetic article of the corpus of `seed` (unique per article,
+/// so a stored one is found again by it).
+pub fn article_url(seed: u64, index: usize) -> String {
+    format!("https://synthetic.example/{seed}/{index}")
+}
+
 /// The `index`-th synthetic article of a corpus generated from `seed`. Articles come in
-/// events of about eight: an event's articles share its names and a few rare words.
+/// events of [`EVENT_SIZE`]: an event's articles share its names and a few rare words.
 pub fn article(seed: u64, index: usize) -> NewArticle {
-    let event = index / 8;
+    let event = index / EVENT_SIZE;
     let mut event_rng = Rng(seed
         .wrapping_add(event as u64)
         .wrapping_mul(0xD6E8_FEB8_6659_FD93)
@@ -178,7 +187,7 @@ pub fn article(seed: u64, index: usize) -> NewArticle {
         feed_id: None,
         publisher,
         guid: None,
-        url: format!("https://synthetic.example/{seed}/{index}"),
+        url: article_url(seed, index),
         canonical_url: None,
         title,
         byline: Some(rng.pick(NAMES).to_string()),

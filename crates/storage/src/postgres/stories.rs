@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use tidings_core::{
     ArticleCard, ArticleId, ArticleLinks, CopyRef, KeyTerm, PageRequest, Paged, StorageError,
     StorageResult, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,
@@ -255,45 +255,66 @@ async fn place(conn: &mut PgConnection, p: &StoryPlacement) -> StorageResult<Sto
             .await
             .map_err(db_error)?;
     }
-    for &(other, similarity) in p.neighbours.iter().filter(|(o, _)| *o != p.article_id) {
-        for (from, to) in [(p.article_id, other), (other, p.article_id)] {
-            sqlx::query(
-                "INSERT INTO article_neighbours (article_id, neighbour_id, similarity)
-                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $2)
-                   AND EXISTS (SELECT 1 FROM articles WHERE id = $1)
-                 ON CONFLICT (article_id, neighbour_id)
-                 DO UPDATE SET similarity = excluded.similarity",
-            )
-            .bind(from)
-            .bind(to)
-            .bind(f64::from(similarity))
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        }
-    }
+    write_neighbours(conn, p).await?;
     if let Some(tags) = &p.tags {
         sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
             .bind(p.article_id)
             .execute(&mut *conn)
             .await
             .map_err(db_error)?;
-        for (position, tag) in tags.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO article_tags (article_id, slug, label, position, shown_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(p.article_id)
-            .bind(&tag.slug)
-            .bind(&tag.label)
-            .bind(position as i64)
-            .bind(shown_at)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        if !tags.is_empty() {
+            let mut query = QueryBuilder::<Postgres>::new(
+                "INSERT INTO article_tags (article_id, slug, label, position, shown_at) ",
+            );
+            query.push_values(tags.iter().enumerate(), |mut row, (position, tag)| {
+                row.push_bind(p.article_id)
+                    .push_bind(&tag.slug)
+                    .push_bind(&tag.label)
+                    .push_bind(position as i64)
+                    .push_bind(shown_at);
+            });
+            query.push(" ON CONFLICT DO NOTHING");
+            query.build().execute(&mut *conn).await.map_err(db_error)?;
         }
     }
     Ok(story)
+}
+
+/// The placement's neighbours in both directions, in one statement: a repeated neighbour
+/// keeps its last similarity, and a pair whose other article no longer exists is skipped.
+async fn write_neighbours(conn: &mut PgConnection, p: &StoryPlacement) -> StorageResult<()> {
+    let mut latest: Vec<(ArticleId, f64)> = Vec::with_capacity(p.neighbours.len());
+    for &(other, similarity) in p.neighbours.iter().filter(|(o, _)| *o != p.article_id) {
+        latest.retain(|(seen, _)| *seen != other);
+        latest.push((other, f64::from(similarity)));
+    }
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let mut from = Vec::with_capacity(latest.len() * 2);
+    let mut to = Vec::with_capacity(latest.len() * 2);
+    let mut similarities = Vec::with_capacity(latest.len() * 2);
+    for (other, similarity) in latest {
+        from.extend([p.article_id, other]);
+        to.extend([other, p.article_id]);
+        similarities.extend([similarity, similarity]);
+    }
+    sqlx::query(
+        "INSERT INTO article_neighbours (article_id, neighbour_id, similarity)
+         SELECT n.article_id, n.neighbour_id, n.similarity
+         FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::FLOAT8[])
+              AS n (article_id, neighbour_id, similarity)
+         WHERE EXISTS (SELECT 1 FROM articles WHERE id = n.article_id)
+           AND EXISTS (SELECT 1 FROM articles WHERE id = n.neighbour_id)
+         ON CONFLICT (article_id, neighbour_id) DO UPDATE SET similarity = excluded.similarity",
+    )
+    .bind(&from)
+    .bind(&to)
+    .bind(&similarities)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 async fn story(pool: &PgPool, id: StoryId) -> StorageResult<Option<Story>> {

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use tidings_core::{
     ArticleCard, ArticleId, ArticleLinks, CopyRef, KeyTerm, PageRequest, Paged, StorageError,
     StorageResult, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,
@@ -253,43 +253,62 @@ async fn place(conn: &mut SqliteConnection, p: &StoryPlacement) -> StorageResult
             .await
             .map_err(db_error)?;
     }
-    for &(other, similarity) in p.neighbours.iter().filter(|(o, _)| *o != p.article_id) {
-        for (from, to) in [(p.article_id, other), (other, p.article_id)] {
-            sqlx::query(
-                "INSERT INTO article_neighbours (article_id, neighbour_id, similarity)
-                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)
-                 ON CONFLICT (article_id, neighbour_id) DO UPDATE SET similarity = excluded.similarity",
-            )
-            .bind(from)
-            .bind(to)
-            .bind(f64::from(similarity))
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        }
-    }
+    write_neighbours(conn, p).await?;
     if let Some(tags) = &p.tags {
         sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
             .bind(p.article_id)
             .execute(&mut *conn)
             .await
             .map_err(db_error)?;
-        for (position, tag) in tags.iter().enumerate() {
-            sqlx::query(
-                "INSERT OR IGNORE INTO article_tags (article_id, slug, label, position, shown_at)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(p.article_id)
-            .bind(&tag.slug)
-            .bind(&tag.label)
-            .bind(position as i64)
-            .bind(&shown_at)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        if !tags.is_empty() {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT OR IGNORE INTO article_tags (article_id, slug, label, position, shown_at) ",
+            );
+            query.push_values(tags.iter().enumerate(), |mut row, (position, tag)| {
+                row.push_bind(p.article_id)
+                    .push_bind(&tag.slug)
+                    .push_bind(&tag.label)
+                    .push_bind(position as i64)
+                    .push_bind(&shown_at);
+            });
+            query.build().execute(&mut *conn).await.map_err(db_error)?;
         }
     }
     Ok(story)
+}
+
+/// The placement's neighbours in both directions, in one statement: a repeated neighbour
+/// keeps its last similarity, and a pair whose other article no longer exists is skipped.
+async fn write_neighbours(conn: &mut SqliteConnection, p: &StoryPlacement) -> StorageResult<()> {
+    let mut latest: Vec<(ArticleId, f64)> = Vec::with_capacity(p.neighbours.len());
+    for &(other, similarity) in p.neighbours.iter().filter(|(o, _)| *o != p.article_id) {
+        latest.retain(|(seen, _)| *seen != other);
+        latest.push((other, f64::from(similarity)));
+    }
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let pairs = latest.iter().flat_map(|&(other, similarity)| {
+        [
+            (p.article_id, other, similarity),
+            (other, p.article_id, similarity),
+        ]
+    });
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO article_neighbours (article_id, neighbour_id, similarity)
+         SELECT n.column1, n.column2, n.column3 FROM (",
+    );
+    query.push_values(pairs, |mut row, (from, to, similarity)| {
+        row.push_bind(from).push_bind(to).push_bind(similarity);
+    });
+    query.push(
+        ") AS n
+         WHERE EXISTS (SELECT 1 FROM articles WHERE id = n.column1)
+           AND EXISTS (SELECT 1 FROM articles WHERE id = n.column2)
+         ON CONFLICT (article_id, neighbour_id) DO UPDATE SET similarity = excluded.similarity",
+    );
+    query.build().execute(&mut *conn).await.map_err(db_error)?;
+    Ok(())
 }
 
 async fn story(pool: &SqlitePool, id: StoryId) -> StorageResult<Option<Story>> {

@@ -157,6 +157,7 @@ macro_rules! for_each_check {
             stories::a_later_original_takes_over_the_copies,
             stories::placement_refuses_unknown_articles_and_stories,
             stories::harmonised_tags_and_index_rows_read_back,
+            stories::neighbours_keep_the_last_similarity_and_skip_missing_articles,
         );
         $shared!(
             shared_database::concurrent_inserts_store_an_article_once,

@@ -298,3 +298,35 @@ pub async fn harmonised_tags_and_index_rows_read_back(storage: &dyn Storage) {
             .is_empty()
     );
 }
+
+pub async fn neighbours_keep_the_last_similarity_and_skip_missing_articles(storage: &dyn Storage) {
+    let mut ids = Vec::new();
+    for (n, publisher) in ["Ledger", "Courier", "Herald"].into_iter().enumerate() {
+        let url = format!("https://{n}.example/1");
+        let article = sample_article(publisher, &url, "Harbour", Some(hours_after_base(n as i64)));
+        ids.push(insert_new(storage, article).await);
+    }
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    let mut p = placement(a, None);
+    p.neighbours = vec![(b, 0.9), (c, 0.2), (a, 1.0), (999_999, 0.8), (b, 0.1)];
+    p.tags = Some(tags(&["Harbour", "Port", "Harbour"]));
+    storage.place_in_story(p).await.expect("place");
+    let related = |id| async move {
+        storage
+            .story_related(id, 10)
+            .await
+            .expect("related")
+            .into_iter()
+            .map(|card| card.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(related(a).await, [c, b], "b's later similarity (0.1) wins");
+    let placed = storage.article(a).await.expect("read").expect("stored");
+    let slugs: Vec<&str> = placed.tags.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(slugs, ["harbour", "port"]);
+    storage
+        .place_in_story(placement(b, None))
+        .await
+        .expect("place b");
+    assert_eq!(related(b).await, [a], "neighbours are stored both ways");
+}

@@ -3,7 +3,9 @@
 //! - `feeds DIR`: feed parsing throughput over a folder of real feeds.
 //! - `ingest`: demo publishers → pipeline → SQLite, articles per second.
 //! - `page-latency --articles N`: article-page latency under load from a separate process.
+//! - `populate --database URL --articles N`: fills a database with N synthetic articles.
 //! - `load URL...`: the load generator `page-latency` runs as its child process.
+//! - `workers --articles N --processes 1,2,4`: ingest with several worker processes.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +43,25 @@ enum Command {
         /// temporary directory.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Serve this database (SQLite path or postgres:// URL) instead of the data directory's.
+        #[arg(long)]
+        database: Option<String>,
+        /// Store nothing: load pages of the first N articles already stored (by `populate`).
+        #[arg(long)]
+        no_fill: bool,
+    },
+    /// Stores N synthetic articles, placed in stories by their events (resumable).
+    Populate {
+        /// SQLite path or postgres:// URL.
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        articles: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Events written at once (default: 1 for SQLite, 8 for PostgreSQL).
+        #[arg(long)]
+        writers: Option<usize>,
     },
     /// Story grouping, Related@5 and copies on the shared data, and the story-index scale curve.
     Stories {
@@ -63,6 +84,35 @@ enum Command {
         #[arg(long)]
         assignments: Option<PathBuf>,
     },
+    /// Ingest throughput with several `tidings serve --role worker` processes on PostgreSQL.
+    Workers {
+        /// Articles the scaled demo publishers serve.
+        #[arg(long, default_value_t = 20_000)]
+        articles: usize,
+        /// Worker process counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        processes: Vec<usize>,
+        /// Runs per process count, each on a fresh database.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        #[arg(long, default_value_t = 100)]
+        items_per_feed: usize,
+        /// Loopback addresses the 8 outlets are spread over (1: one host for all).
+        #[arg(long, default_value_t = 8)]
+        hosts: usize,
+        #[arg(long, default_value_t = 8)]
+        concurrent_feeds: usize,
+        #[arg(long, default_value_t = 4)]
+        concurrent_pages: usize,
+        #[arg(long, default_value_t = 2)]
+        per_host_concurrency: usize,
+        /// A PostgreSQL server where this user may create databases.
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        admin_url: String,
+        /// Seconds a run may take.
+        #[arg(long, default_value_t = 3600)]
+        timeout: u64,
+    },
     /// Requests the given URLs round-robin from `clients` concurrent clients for `seconds`.
     Load {
         #[arg(long)]
@@ -84,7 +134,19 @@ fn main() -> anyhow::Result<()> {
             clients,
             seconds,
             data,
-        } => runtime.block_on(bench_page_latency(articles, clients, seconds, data)),
+            database,
+            no_fill,
+        } => runtime.block_on(bench_page_latency(
+            articles, clients, seconds, data, database, no_fill,
+        )),
+        Command::Populate {
+            database,
+            articles,
+            seed,
+            writers,
+        } => runtime.block_on(tidings::bench_population::populate_command(
+            &database, articles, seed, writers,
+        )),
         Command::Stories {
             data,
             sizes,
@@ -100,6 +162,31 @@ fn main() -> anyhow::Result<()> {
             quality_only,
             assignments.as_deref(),
         ),
+        Command::Workers {
+            articles,
+            processes,
+            runs,
+            items_per_feed,
+            hosts,
+            concurrent_feeds,
+            concurrent_pages,
+            per_host_concurrency,
+            admin_url,
+            timeout,
+        } => runtime.block_on(tidings::bench_workers::run(
+            tidings::bench_workers::WorkersBench {
+                articles,
+                items_per_feed,
+                processes,
+                runs,
+                admin_url,
+                hosts,
+                concurrent_feeds,
+                concurrent_pages,
+                per_host_concurrency,
+                timeout: Duration::from_secs(timeout),
+            },
+        )),
         Command::Load {
             clients,
             seconds,
@@ -154,6 +241,11 @@ fn bench_stories(
             writeln!(dump, "{label}\t{doc}\t{event}\t{story}")?;
         }
     }
+    let s = story_eval::evaluate_shuffles(&ecb, 1..=10, config)?;
+    println!(
+        "ecbplus-dev ({} shuffled orders, 1 min apart): mean pairwise P {:.3} R {:.3} F1 {:.3} (F1 {:.3} to {:.3})",
+        s.orders, s.mean_precision, s.mean_recall, s.mean_f1, s.min_f1, s.max_f1
+    );
     if let Some(path) = assignments {
         std::fs::write(path, dump)?;
     }
@@ -263,24 +355,43 @@ async fn bench_page_latency(
     clients: usize,
     seconds: u64,
     data: Option<PathBuf>,
+    database: Option<String>,
+    no_fill: bool,
 ) -> anyhow::Result<()> {
     let temporary = tempfile::tempdir()?;
     let mut config = tidings::config::Config {
         data_dir: data.unwrap_or_else(|| temporary.path().to_path_buf()),
+        database_url: database.unwrap_or_default(),
         ..Default::default()
     };
     config.ingest.enabled = false;
     let app = tidings::app::App::open(config).await?;
     let started = Instant::now();
-    let ids = tidings::synthetic::fill(
-        app.storage.as_ref(),
-        articles,
-        42,
-        Some(app.pipeline.stories()),
-    )
-    .await?;
+    let ids = if no_fill {
+        let ids =
+            tidings::bench_population::sample_article_ids(app.storage.as_ref(), 42, articles, 2000)
+                .await?;
+        anyhow::ensure!(
+            !ids.is_empty(),
+            "no synthetic articles stored: run populate"
+        );
+        println!(
+            "page-latency: {} articles stored; {} ids chosen evenly over the first {articles}",
+            app.storage.count_articles().await?,
+            ids.len()
+        );
+        ids
+    } else {
+        tidings::synthetic::fill(
+            app.storage.as_ref(),
+            articles,
+            42,
+            Some(app.pipeline.stories()),
+        )
+        .await?
+    };
     println!(
-        "page-latency: stored {} synthetic articles in {:.1} s",
+        "page-latency: {} synthetic articles ready in {:.1} s",
         ids.len(),
         started.elapsed().as_secs_f64()
     );

@@ -8,20 +8,16 @@ use serde_json::json;
 
 use super::markup::{escape, iso_date};
 use super::outlets::FeedFormatKind;
-use super::site::{DemoSite, OutletEdition, PublishedArticle};
+use super::site::{DemoSite, FeedEdition, OutletEdition, PublishedArticle};
 
-/// Renders an outlet's feed in its declared format.
-pub fn render_feed(site: &DemoSite, edition: &OutletEdition) -> String {
-    let items: Vec<&PublishedArticle> = edition
-        .articles
-        .iter()
-        .map(|&i| &site.articles[i])
-        .collect();
+/// Renders one of an outlet's feeds in the outlet's format.
+pub fn render_feed(site: &DemoSite, edition: &OutletEdition, feed: &FeedEdition) -> String {
+    let items: Vec<&PublishedArticle> = feed.articles.iter().map(|&i| &site.articles[i]).collect();
     match edition.profile.format {
-        FeedFormatKind::Rss2 => rss2(site, edition, &items),
-        FeedFormatKind::Rss1 => rss1(site, edition, &items),
-        FeedFormatKind::Atom => atom(site, edition, &items),
-        FeedFormatKind::JsonFeed => json_feed(edition, &items),
+        FeedFormatKind::Rss2 => rss2(site, edition, feed, &items),
+        FeedFormatKind::Rss1 => rss1(site, edition, feed, &items),
+        FeedFormatKind::Atom => atom(site, edition, feed, &items),
+        FeedFormatKind::JsonFeed => json_feed(edition, feed, &items),
     }
 }
 
@@ -38,15 +34,20 @@ fn content_html(article: &PublishedArticle) -> String {
         .collect()
 }
 
-fn rss2(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -> String {
+fn rss2(
+    site: &DemoSite,
+    edition: &OutletEdition,
+    feed_edition: &FeedEdition,
+    items: &[&PublishedArticle],
+) -> String {
     let profile = edition.profile;
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{name}</title>\n<link>{home}</link>\n<atom:link href=\"{feed}\" rel=\"self\" type=\"application/rss+xml\"/>\n<description>{tagline}</description>\n<language>en-us</language>\n<lastBuildDate>{built}</lastBuildDate>\n<ttl>15</ttl>\n",
         name = escape(profile.name),
         home = escape(edition.home_url.as_str()),
-        feed = escape(edition.feed_url.as_str()),
+        feed = escape(feed_edition.url.as_str()),
         tagline = escape(profile.tagline),
-        built = site.last_published(edition).to_rfc2822(),
+        built = site.feed_updated(feed_edition).to_rfc2822(),
     );
     for article in items {
         let _ = write!(
@@ -78,9 +79,14 @@ fn rss2(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -
     xml
 }
 
-fn rss1(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -> String {
+fn rss1(
+    site: &DemoSite,
+    edition: &OutletEdition,
+    feed_edition: &FeedEdition,
+    items: &[&PublishedArticle],
+) -> String {
     let profile = edition.profile;
-    let feed = escape(edition.feed_url.as_str());
+    let feed = escape(feed_edition.url.as_str());
     let mut seq = String::new();
     for article in items {
         let _ = writeln!(
@@ -94,7 +100,7 @@ fn rss1(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -
         name = escape(profile.name),
         home = escape(edition.home_url.as_str()),
         tagline = escape(profile.tagline),
-        date = iso_date(site.last_published(edition)),
+        date = iso_date(site.feed_updated(feed_edition)),
     );
     for article in items {
         let link = escape(article.url.as_str());
@@ -115,15 +121,20 @@ fn rss1(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -
     xml
 }
 
-fn atom(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -> String {
+fn atom(
+    site: &DemoSite,
+    edition: &OutletEdition,
+    feed_edition: &FeedEdition,
+    items: &[&PublishedArticle],
+) -> String {
     let profile = edition.profile;
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<title>{name}</title>\n<subtitle>{tagline}</subtitle>\n<id>{home}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{feed}\"/>\n<updated>{updated}</updated>\n<generator>Tidings demo publishers</generator>\n",
         name = escape(profile.name),
         tagline = escape(profile.tagline),
         home = escape(edition.home_url.as_str()),
-        feed = escape(edition.feed_url.as_str()),
-        updated = iso_date(site.last_published(edition)),
+        feed = escape(feed_edition.url.as_str()),
+        updated = iso_date(site.feed_updated(feed_edition)),
     );
     for article in items {
         let date = iso_date(article.published);
@@ -158,7 +169,11 @@ fn atom(site: &DemoSite, edition: &OutletEdition, items: &[&PublishedArticle]) -
     xml
 }
 
-fn json_feed(edition: &OutletEdition, items: &[&PublishedArticle]) -> String {
+fn json_feed(
+    edition: &OutletEdition,
+    feed_edition: &FeedEdition,
+    items: &[&PublishedArticle],
+) -> String {
     let profile = edition.profile;
     let items: Vec<serde_json::Value> = items
         .iter()
@@ -185,7 +200,7 @@ fn json_feed(edition: &OutletEdition, items: &[&PublishedArticle]) -> String {
         "title": profile.name,
         "description": profile.tagline,
         "home_page_url": edition.home_url.as_str(),
-        "feed_url": edition.feed_url.as_str(),
+        "feed_url": feed_edition.url.as_str(),
         "language": "en-US",
         "items": items,
     });

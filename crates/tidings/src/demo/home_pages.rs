@@ -70,17 +70,19 @@ pub fn outlet_home(site: &DemoSite, edition: &OutletEdition) -> String {
     )
 }
 
-/// An OPML 2.0 subscription list with every outlet's feed.
+/// An OPML 2.0 subscription list with every feed of every outlet.
 pub fn opml(site: &DemoSite) -> String {
     let mut outlines = String::new();
     for edition in &site.outlets {
-        let _ = write!(
-            outlines,
-            "\n    <outline type=\"rss\" text=\"{name}\" title=\"{name}\" xmlUrl=\"{feed}\" htmlUrl=\"{home}\"/>",
-            name = escape(edition.profile.name),
-            feed = escape(edition.feed_url.as_str()),
-            home = escape(edition.home_url.as_str()),
-        );
+        for feed in &edition.feeds {
+            let _ = write!(
+                outlines,
+                "\n    <outline type=\"rss\" text=\"{name}\" title=\"{name}\" xmlUrl=\"{feed}\" htmlUrl=\"{home}\"/>",
+                name = escape(edition.profile.name),
+                feed = escape(feed.url.as_str()),
+                home = escape(edition.home_url.as_str()),
+            );
+        }
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head><title>Tidings demo publishers</title></head>\n  <body>{outlines}\n  </body>\n</opml>\n"

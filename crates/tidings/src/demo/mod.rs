@@ -3,6 +3,8 @@
 //! pages wrapped in realistic site furniture, so the whole pipeline can run without internet.
 //!
 //! Rendering happens once at start-up ([`site`]); the server ([`server`]) only looks paths up.
+//! For benchmarks the same outlets can publish many more articles ([`DemoScale`], [`scale`]),
+//! each outlet on a loopback address of its own.
 
 mod article_page;
 mod boilerplate;
@@ -11,6 +13,7 @@ mod feeds;
 mod home_pages;
 mod markup;
 mod outlets;
+mod scale;
 mod server;
 mod site;
 
@@ -22,13 +25,17 @@ use url::Url;
 
 pub use home_pages::DISALLOWED_PREFIX;
 pub use outlets::FeedFormatKind;
+pub use scale::DemoScale;
 
 /// One outlet as the demo runner needs it: where its feed and home page are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoOutlet {
     pub name: String,
     pub slug: String,
+    /// The main feed (the newest articles), advertised on the home page.
     pub feed_url: String,
+    /// Every feed of the outlet, the main one first (only it unless scaled).
+    pub feed_urls: Vec<String>,
     pub home_url: String,
     pub format: FeedFormatKind,
 }
@@ -73,24 +80,65 @@ pub async fn publishers_router(
     address: SocketAddr,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(DemoPublishers, axum::Router)> {
-    let host = if address.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
-    } else {
-        address.ip().to_string()
-    };
-    let base_url = Url::parse(&format!("http://{host}:{}/", address.port()))
-        .with_context(|| format!("cannot make a base URL from {address}"))?;
+    build_router(&[address], now, None).await
+}
+
+/// The publishers scaled up to `scale`, on as many loopback listeners as given (bind
+/// `127.0.0.1:0`, `127.0.0.2:0`, … for one host per outlet): outlet `i` is served at listener
+/// `i % listeners.len()`, and every listener answers every path. Returns once listening; the
+/// servers run until the returned handles are aborted or the runtime ends.
+pub async fn start_scaled_publishers(
+    listeners: Vec<tokio::net::TcpListener>,
+    now: DateTime<Utc>,
+    scale: DemoScale,
+) -> anyhow::Result<(DemoPublishers, Vec<tokio::task::JoinHandle<()>>)> {
+    let addresses = listeners
+        .iter()
+        .map(|l| l.local_addr())
+        .collect::<Result<Vec<_>, _>>()
+        .context("publishers listener has no local address")?;
+    let (publishers, router) = build_router(&addresses, now, Some(scale)).await?;
+    let mut handles = Vec::with_capacity(listeners.len());
+    for listener in listeners {
+        handles.push(server::serve(listener, router.clone()).await?);
+    }
+    Ok((publishers, handles))
+}
+
+async fn build_router(
+    addresses: &[SocketAddr],
+    now: DateTime<Utc>,
+    scale: Option<DemoScale>,
+) -> anyhow::Result<(DemoPublishers, axum::Router)> {
+    let bases = addresses
+        .iter()
+        .map(|address| base_url_of(*address))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // HTTP dates have whole seconds; publishing on whole seconds keeps validators exact.
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let (publishers, resources) = tokio::task::spawn_blocking(move || {
-        let corpus = corpus::embedded_corpus()?;
-        let site = site::DemoSite::build(corpus, base_url, now)?;
+        let mut corpus = corpus::embedded_corpus()?;
+        if let Some(scale) = scale {
+            corpus = scale::scaled_corpus(&corpus, scale.articles);
+        }
+        let items_per_feed = scale.map(|s| s.items_per_feed);
+        let site = site::DemoSite::build(corpus, &bases, now, items_per_feed)?;
         let resources = site::render_resources(&site);
         Ok::<_, anyhow::Error>((describe(&site), resources))
     })
     .await
     .context("rendering the demo site panicked")??;
     Ok((publishers, server::router(resources)))
+}
+
+fn base_url_of(address: SocketAddr) -> anyhow::Result<Url> {
+    let host = if address.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        address.ip().to_string()
+    };
+    Url::parse(&format!("http://{host}:{}/", address.port()))
+        .with_context(|| format!("cannot make a base URL from {address}"))
 }
 
 fn describe(site: &site::DemoSite) -> DemoPublishers {
@@ -103,6 +151,7 @@ fn describe(site: &site::DemoSite) -> DemoPublishers {
                 name: edition.profile.name.to_owned(),
                 slug: edition.profile.slug.to_owned(),
                 feed_url: edition.feed_url.to_string(),
+                feed_urls: edition.feeds.iter().map(|f| f.url.to_string()).collect(),
                 home_url: edition.home_url.to_string(),
                 format: edition.profile.format,
             })

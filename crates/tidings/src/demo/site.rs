@@ -29,19 +29,29 @@ pub struct PublishedArticle {
 pub struct OutletEdition {
     pub profile: &'static OutletProfile,
     pub home_url: Url,
+    /// The outlet's main feed (its newest articles), the one its home page advertises.
     pub feed_url: Url,
     /// Indices into [`DemoSite::articles`], newest first.
     pub articles: Vec<usize>,
+    /// The main feed first, then (when the outlet publishes more than one feed lists) the
+    /// feeds of its older articles.
+    pub feeds: Vec<FeedEdition>,
 }
 
 impl OutletEdition {
     pub fn home_path(&self) -> String {
         format!("/{}/", self.profile.slug)
     }
+}
 
-    pub fn feed_path(&self) -> String {
-        format!("/{}/{}", self.profile.slug, self.profile.format.file_name())
-    }
+/// One feed of an outlet.
+#[derive(Debug, Clone)]
+pub struct FeedEdition {
+    /// Absolute path on the publishers server.
+    pub path: String,
+    pub url: Url,
+    /// Indices into [`DemoSite::articles`], newest first.
+    pub articles: Vec<usize>,
 }
 
 /// Everything the publishers serve, before rendering.
@@ -55,21 +65,31 @@ pub struct DemoSite {
 
 impl DemoSite {
     /// Places every corpus article on its outlet, published `offset_minutes` before `now`.
+    /// Outlet `i` is served at `bases[i % bases.len()]` (the first is the site's own base);
+    /// with `items_per_feed`, an outlet's articles are split over feeds of at most that many.
     pub fn build(
         corpus: Vec<CorpusArticle>,
-        base_url: Url,
+        bases: &[Url],
         now: DateTime<Utc>,
+        items_per_feed: Option<usize>,
     ) -> anyhow::Result<Self> {
+        let base_url = bases
+            .first()
+            .cloned()
+            .ok_or_else(|| anyhow!("the demo site needs a base URL"))?;
         let mut outlets = OUTLETS
             .iter()
-            .map(|profile| {
-                let home_url = join(&base_url, &format!("{}/", profile.slug))?;
+            .enumerate()
+            .map(|(i, profile)| {
+                let base = &bases[i % bases.len()];
+                let home_url = join(base, &format!("{}/", profile.slug))?;
                 let feed_url = join(&home_url, profile.format.file_name())?;
                 Ok(OutletEdition {
                     profile,
                     home_url,
                     feed_url,
                     articles: Vec::new(),
+                    feeds: Vec::new(),
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
@@ -85,7 +105,11 @@ impl DemoSite {
             })?;
             let published = now - Duration::minutes(i64::from(record.offset_minutes));
             let path = unique_path(&mut used_paths, outlet.slug, published, &record.title);
-            let url = join(&base_url, path.trim_start_matches('/'))?;
+            let home = outlets
+                .iter()
+                .find(|e| e.profile.slug == outlet.slug)
+                .map_or(&base_url, |e| &e.home_url);
+            let url = join(home, &path)?;
             let comment_count = (stable_hash(&record.id) % 240) as u32;
             articles.push(PublishedArticle {
                 record,
@@ -111,6 +135,7 @@ impl DemoSite {
                     .cmp(&articles[a].published)
                     .then_with(|| articles[a].record.id.cmp(&articles[b].record.id))
             });
+            edition.feeds = split_feeds(edition, items_per_feed)?;
         }
         Ok(Self {
             base_url,
@@ -144,11 +169,56 @@ impl DemoSite {
 
     /// The newest publication time of an outlet (or `now` when it has no articles).
     pub fn last_published(&self, edition: &OutletEdition) -> DateTime<Utc> {
-        edition
-            .articles
+        self.newest(&edition.articles)
+    }
+
+    /// The newest publication time of a feed (or `now` when it lists nothing).
+    pub fn feed_updated(&self, feed: &FeedEdition) -> DateTime<Utc> {
+        self.newest(&feed.articles)
+    }
+
+    fn newest(&self, newest_first: &[usize]) -> DateTime<Utc> {
+        newest_first
             .first()
             .map_or(self.now, |&i| self.articles[i].published)
     }
+}
+
+/// The outlet's feeds: one listing everything, or the newest `items_per_feed` articles at the
+/// main feed's address and each older run of as many at `/<slug>/feeds/<n>/<file>`.
+fn split_feeds(
+    edition: &OutletEdition,
+    items_per_feed: Option<usize>,
+) -> anyhow::Result<Vec<FeedEdition>> {
+    let main = FeedEdition {
+        path: format!(
+            "/{}/{}",
+            edition.profile.slug,
+            edition.profile.format.file_name()
+        ),
+        url: edition.feed_url.clone(),
+        articles: edition.articles.clone(),
+    };
+    let Some(size) = items_per_feed.filter(|&n| n > 0 && n < edition.articles.len()) else {
+        return Ok(vec![main]);
+    };
+    let mut feeds = Vec::new();
+    for (n, chunk) in edition.articles.chunks(size).enumerate() {
+        if n == 0 {
+            feeds.push(FeedEdition {
+                articles: chunk.to_vec(),
+                ..main.clone()
+            });
+            continue;
+        }
+        let relative = format!("feeds/{}/{}", n + 1, edition.profile.format.file_name());
+        feeds.push(FeedEdition {
+            path: format!("/{}/{relative}", edition.profile.slug),
+            url: join(&edition.home_url, &relative)?,
+            articles: chunk.to_vec(),
+        });
+    }
+    Ok(feeds)
 }
 
 /// A rendered response body with its validators.
@@ -202,14 +272,16 @@ pub fn render_resources(site: &DemoSite) -> HashMap<String, Resource> {
             edition.home_path(),
             Resource::new(html, home_pages::outlet_home(site, edition), updated),
         );
-        resources.insert(
-            edition.feed_path(),
-            Resource::new(
-                edition.profile.format.content_type(),
-                feeds::render_feed(site, edition),
-                updated,
-            ),
-        );
+        for feed in &edition.feeds {
+            resources.insert(
+                feed.path.clone(),
+                Resource::new(
+                    edition.profile.format.content_type(),
+                    feeds::render_feed(site, edition, feed),
+                    site.feed_updated(feed),
+                ),
+            );
+        }
     }
     for (index, article) in site.articles.iter().enumerate() {
         resources.insert(

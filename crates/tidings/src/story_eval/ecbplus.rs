@@ -1,7 +1,9 @@
 //! Story grouping, Related@5 and copies on ECB+ (`stories/ecbplus-dev/docs.jsonl`), fed as a
-//! stream. The documents carry no dates, so two orders are measured: file order (one minute
-//! apart, each topic's two events back to back) and publication order, the times the demo
-//! corpus (`crates/tidings/demo/corpus.jsonl`, built from the same documents) publishes them at.
+//! stream. The documents carry no dates, so several orders are measured: file order (one minute
+//! apart, each topic's two events back to back), publication order, the times the demo corpus
+//! (`crates/tidings/demo/corpus.jsonl`, built from the same documents) publishes them at, and
+//! seeded shuffles (one minute apart, every event interleaved with every other), which show how
+//! much a figure owes to one order.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +21,8 @@ pub enum StreamOrder<'a> {
     /// The demo corpus's publication times (`offset_minutes` per `id`); documents the corpus
     /// leaves out are left out here too.
     Published(&'a Path),
+    /// A shuffle of the file's order drawn from this seed, one minute apart.
+    Shuffled(u64),
 }
 
 /// The figures of one ECB+ run.
@@ -110,6 +114,27 @@ fn publication_order(docs: Vec<EcbDoc>, corpus: &Path) -> anyhow::Result<Vec<Ecb
     Ok(kept.into_iter().map(|(_, d)| d).collect())
 }
 
+/// The documents in an order drawn from `seed` (Fisher–Yates over a SplitMix64 sequence, so
+/// a seed gives the same order everywhere), one minute apart.
+fn shuffled(mut docs: Vec<EcbDoc>, seed: u64) -> Vec<EcbDoc> {
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for i in (1..docs.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        docs.swap(i, j);
+    }
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.doc.at = EPOCH + 60 * i as i64;
+    }
+    docs
+}
+
 /// Runs the stream over `docs.jsonl` in `order` with `config` and scores it.
 pub fn evaluate_ecbplus(
     path: &Path,
@@ -119,6 +144,7 @@ pub fn evaluate_ecbplus(
     let docs = match order {
         StreamOrder::File => load(path)?,
         StreamOrder::Published(corpus) => publication_order(load(path)?, corpus)?,
+        StreamOrder::Shuffled(seed) => shuffled(load(path)?, seed),
     };
     let mut doc_ids = Vec::with_capacity(docs.len());
     let mut owned_events = Vec::with_capacity(docs.len());
@@ -179,9 +205,82 @@ pub fn evaluate_ecbplus(
     })
 }
 
+/// Pairwise figures over several shuffled orders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShuffledFigures {
+    pub orders: usize,
+    pub mean_precision: f64,
+    pub mean_recall: f64,
+    pub mean_f1: f64,
+    pub min_f1: f64,
+    pub max_f1: f64,
+}
+
+/// Runs the stream once per seed in `seeds` ([`StreamOrder::Shuffled`]) and sums it up.
+pub fn evaluate_shuffles(
+    path: &Path,
+    seeds: std::ops::RangeInclusive<u64>,
+    config: StoryIndexConfig,
+) -> anyhow::Result<ShuffledFigures> {
+    let mut runs = Vec::new();
+    for seed in seeds {
+        runs.push(evaluate_ecbplus(path, StreamOrder::Shuffled(seed), config)?);
+    }
+    let n = runs.len().max(1) as f64;
+    let f1s = runs.iter().map(|f| f.f1);
+    Ok(ShuffledFigures {
+        orders: runs.len(),
+        mean_precision: runs.iter().map(|f| f.precision).sum::<f64>() / n,
+        mean_recall: runs.iter().map(|f| f.recall).sum::<f64>() / n,
+        mean_f1: f1s.clone().sum::<f64>() / n,
+        min_f1: f1s.clone().fold(f64::INFINITY, f64::min),
+        max_f1: f1s.fold(f64::NEG_INFINITY, f64::max),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn docs_file(dir: &Path, ids: &[&str]) -> std::path::PathBuf {
+        let path = dir.join("docs.jsonl");
+        let rows: String = ids
+            .iter()
+            .map(|id| {
+                format!("{{\"doc_id\":\"{id}\",\"topic\":1,\"event_cluster\":\"e\",\"text\":\"T {id}.\"}}\n")
+            })
+            .collect();
+        std::fs::write(&path, rows).expect("write docs");
+        path
+    }
+
+    #[test]
+    fn shuffles_are_permutations_fixed_by_their_seed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ids: Vec<String> = (0..30).map(|i| format!("d{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let path = docs_file(dir.path(), &refs);
+        let order = |seed| -> Vec<String> {
+            shuffled(load(&path).expect("load"), seed)
+                .into_iter()
+                .map(|d| d.doc_id)
+                .collect()
+        };
+        let first = order(1);
+        assert_eq!(first, order(1), "one seed, one order");
+        assert_ne!(first, order(2), "another seed, another order");
+        assert_ne!(first, ids, "shuffled");
+        let mut sorted = first.clone();
+        sorted.sort();
+        let mut expected = ids.clone();
+        expected.sort();
+        assert_eq!(sorted, expected, "every document once");
+        let times: Vec<i64> = shuffled(load(&path).expect("load"), 1)
+            .iter()
+            .map(|d| d.doc.at)
+            .collect();
+        assert!(times.windows(2).all(|w| w[1] - w[0] == 60), "{times:?}");
+    }
 
     #[test]
     fn publication_order_follows_the_corpus_times_and_drops_what_it_leaves_out() {

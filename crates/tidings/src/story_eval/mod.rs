@@ -6,7 +6,7 @@ mod ecbplus;
 mod scale;
 
 pub use copy_set::{CopyFigures, evaluate_copies};
-pub use ecbplus::{EcbFigures, StreamOrder, evaluate_ecbplus};
+pub use ecbplus::{EcbFigures, ShuffledFigures, StreamOrder, evaluate_ecbplus, evaluate_shuffles};
 pub use scale::{ScalePoint, measure_scale};
 
 use tidings_enrich::{IndexedArticle, StoryIndex, StoryKey, is_copy};
