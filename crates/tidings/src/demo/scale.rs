@@ -316,36 +316,4 @@ mod tests {
         );
         assert_eq!(names, HashSet::from(["Lohan".to_string()]));
     }
-
-    #[test]
-    fn generations_have_their_own_ids_titles_and_no_copies_of_each_other() {
-        let corpus = embedded_corpus().expect("corpus");
-        let scaled = scaled_corpus(&corpus, corpus.len() * 3 + 10);
-        assert_eq!(scaled.len(), corpus.len() * 3 + 10);
-        let ids: HashSet<&str> = scaled.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids.len(), scaled.len());
-        let titles: HashSet<&str> = scaled.iter().map(|a| a.title.as_str()).collect();
-        assert_eq!(titles.len(), scaled.len());
-        assert!(
-            scaled
-                .iter()
-                .all(|a| a.offset_minutes <= MAX_OFFSET_MINUTES)
-        );
-        let n = corpus.len();
-        let mut worst: f32 = 0.0;
-        for i in 0..n {
-            let versions: Vec<_> = (0..3)
-                .map(|g| shingles(&text(&scaled[g * n + i])))
-                .collect();
-            for a in 0..3 {
-                for b in a + 1..3 {
-                    worst = worst.max(containment(&versions[a], &versions[b]));
-                }
-            }
-        }
-        assert!(
-            worst < COPY_CONTAINMENT,
-            "two generations of one article look like copies: containment {worst}"
-        );
-    }
 }
