@@ -185,6 +185,8 @@ fn substitute_words(text: &str, names: &HashSet<String>, seed: u64) -> String {
         let word = &text[s..i];
         let replaced = if names.contains(word) {
             Some(made_up_name(word, seed))
+        } else if is_content_word(word) {
+            Some(made_up_name(word, seed).to_lowercase())
         } else if word.chars().all(|c| c.is_ascii_digit()) {
             other_number(word, seed)
         } else {
@@ -198,6 +200,14 @@ fn substitute_words(text: &str, names: &HashSet<String>, seed: u64) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// A lower-case word that carries meaning (not a function word, four letters or more): it is
+/// replaced too, so that texts of different generations share too few phrases to be copies.
+fn is_content_word(word: &str) -> bool {
+    word.chars().count() >= 4
+        && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+        && !tidings_core::is_function_word(word)
 }
 
 /// A made-up name standing for `word` in the generation of `seed`: capitalised, or all
@@ -282,6 +292,38 @@ mod tests {
 
     fn text(article: &CorpusArticle) -> String {
         article.paragraphs.join("\n")
+    }
+
+    #[test]
+    fn generations_have_their_own_ids_titles_and_no_copies_of_each_other() {
+        let corpus = embedded_corpus().expect("corpus");
+        let scaled = scaled_corpus(&corpus, corpus.len() * 3 + 10);
+        assert_eq!(scaled.len(), corpus.len() * 3 + 10);
+        let ids: HashSet<&str> = scaled.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids.len(), scaled.len());
+        let titles: HashSet<&str> = scaled.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles.len(), scaled.len());
+        assert!(
+            scaled
+                .iter()
+                .all(|a| a.offset_minutes <= MAX_OFFSET_MINUTES)
+        );
+        let n = corpus.len();
+        let mut worst: f32 = 0.0;
+        for i in 0..n {
+            let versions: Vec<_> = (0..3)
+                .map(|g| shingles(&text(&scaled[g * n + i])))
+                .collect();
+            for a in 0..3 {
+                for b in a + 1..3 {
+                    worst = worst.max(containment(&versions[a], &versions[b]));
+                }
+            }
+        }
+        assert!(
+            worst < COPY_CONTAINMENT / 2.0,
+            "two generations of one article look like copies: containment {worst}"
+        );
     }
 
     #[test]
