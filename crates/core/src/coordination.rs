@@ -51,6 +51,19 @@ pub struct JobCounts {
     pub dead: i64,
 }
 
+/// A job that gave up after too many attempts, as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadJob {
+    pub id: JobId,
+    pub kind: String,
+    pub key: String,
+    /// Times it was leased before it died.
+    pub attempts: i32,
+    /// What its last attempt reported.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Held leadership of a named role. Dropping it gives the role up.
 #[async_trait]
 pub trait LeaderGuard: Send + Sync {
@@ -95,6 +108,13 @@ pub trait CoordinationStore: Send + Sync {
         retry_at: Option<DateTime<Utc>>,
     ) -> StorageResult<bool>;
     async fn job_counts(&self) -> StorageResult<JobCounts>;
+    /// Dead jobs, the most recently queued first, at most `limit`.
+    async fn dead_jobs(&self, limit: u32) -> StorageResult<Vec<DeadJob>>;
+    /// Queues dead jobs again, due now with no attempts counted: the job `id`, or every dead
+    /// job when `None`. A dead job whose kind and key already have a live job (or, when all
+    /// are retried, a newer dead one) is removed instead, as that job does the same work.
+    /// Returns how many were queued again.
+    async fn retry_dead_jobs(&self, id: Option<JobId>) -> StorageResult<u64>;
 
     // ---- leadership ----
     /// Takes the role `name` when nobody holds it. PostgreSQL holds a session advisory lock on

@@ -102,6 +102,9 @@ enum Command {
     /// Manage reader accounts: create, reset-password, ban, unban, token.
     #[command(subcommand)]
     User(tidings::commands::users::UserCommand),
+    /// The shared job queue: status, dead jobs, retry.
+    #[command(subcommand)]
+    Jobs(tidings::commands::jobs::JobsCommand),
 }
 
 #[derive(Subcommand)]
@@ -177,6 +180,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => {
             let app = App::open(config).await?;
             tidings::commands::users::run_user_command(&app, command).await?;
+        }
+        Command::Jobs(command) => {
+            let app = App::open(config).await?;
+            print!(
+                "{}",
+                tidings::commands::jobs::run_jobs_command(&app, command).await?
+            );
         }
         Command::Summarize { file } => {
             let failed =

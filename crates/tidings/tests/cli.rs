@@ -184,3 +184,70 @@ fn opml_import_then_export_round_trips_the_feeds() {
     let missing = tidings(dir.path(), &["feed", "remove", "999"]);
     assert!(!missing.status.success());
 }
+
+/// Queues a job of `kind`/`key` in the SQLite database of `data` and lets it die.
+async fn dead_job(data: &Path, kind: &str, key: &str) -> i64 {
+    let storage = tidings_storage::open(data.join("tidings.db").to_str().expect("utf-8"))
+        .await
+        .expect("open");
+    storage
+        .enqueue_job(tidings_core::NewJob {
+            kind: kind.into(),
+            key: key.into(),
+            payload: String::new(),
+            run_at: chrono::Utc::now() - chrono::Duration::seconds(1),
+        })
+        .await
+        .expect("enqueue");
+    let leased = storage
+        .lease_jobs("cli-test", &[kind], std::time::Duration::from_secs(60), 1)
+        .await
+        .expect("lease");
+    let job = leased.first().expect("one job");
+    storage
+        .fail_job(job.id, &job.lease_token, "feed answered 500", None)
+        .await
+        .expect("fail");
+    job.id
+}
+
+#[test]
+fn jobs_lists_dead_jobs_and_queues_them_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    assert!(tidings(dir.path(), &["feed", "list"]).status.success());
+    let none = tidings(dir.path(), &["jobs", "dead"]);
+    assert!(none.status.success(), "{}", stderr(&none));
+    assert_eq!(stdout(&none), "No dead jobs.\n");
+
+    let id = runtime.block_on(dead_job(dir.path(), "poll_feed", "7"));
+    runtime.block_on(dead_job(dir.path(), "poll_feed", "8"));
+    let listed = stdout(&tidings(dir.path(), &["jobs", "dead"]));
+    assert!(
+        listed.contains("poll_feed") && listed.contains("last error: feed answered 500"),
+        "{listed}"
+    );
+    assert!(
+        stdout(&tidings(dir.path(), &["jobs", "status"])).contains("dead 2"),
+        "status counts the dead jobs"
+    );
+
+    let retried = tidings(dir.path(), &["jobs", "retry", &id.to_string()]);
+    assert!(retried.status.success(), "{}", stderr(&retried));
+    assert_eq!(stdout(&retried), format!("Queued job {id} again.\n"));
+    let status = stdout(&tidings(dir.path(), &["jobs", "status"]));
+    assert_eq!(status, "queued 1, running 0, dead 1\n");
+
+    let missing = tidings(dir.path(), &["jobs", "retry", &id.to_string()]);
+    assert!(!missing.status.success());
+    let error = stderr(&missing);
+    assert_eq!(error.lines().count(), 1, "{error}");
+    assert!(error.contains(&format!("no dead job {id}")), "{error}");
+
+    let all = stdout(&tidings(dir.path(), &["jobs", "retry", "--all"]));
+    assert_eq!(all, "Queued 1 dead job again.\n");
+    assert_eq!(
+        stdout(&tidings(dir.path(), &["jobs", "dead"])),
+        "No dead jobs.\n"
+    );
+}

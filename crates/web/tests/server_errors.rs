@@ -94,6 +94,12 @@ impl CoordinationStore for BrokenStorage {
     async fn job_counts(&self) -> StorageResult<JobCounts> {
         broken()
     }
+    async fn dead_jobs(&self, _: u32) -> StorageResult<Vec<tidings_core::DeadJob>> {
+        broken()
+    }
+    async fn retry_dead_jobs(&self, _: Option<JobId>) -> StorageResult<u64> {
+        broken()
+    }
     async fn try_lead(
         &self,
         _: &str,

@@ -7,7 +7,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tidings_core::{
-    CoordinationStore, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError, StorageResult,
+    CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError,
+    StorageResult,
 };
 
 use super::PostgresStorage;
@@ -174,6 +175,59 @@ impl CoordinationStore for PostgresStorage {
             running,
             dead,
         })
+    }
+
+    async fn dead_jobs(&self, limit: u32) -> StorageResult<Vec<DeadJob>> {
+        type Row = (i64, String, String, i32, Option<String>, DateTime<Utc>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, kind, key, attempts, last_error, created_at FROM jobs
+             WHERE state = 'dead' ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, kind, key, attempts, last_error, created_at)| DeadJob {
+                    id,
+                    kind,
+                    key,
+                    attempts,
+                    last_error,
+                    created_at,
+                },
+            )
+            .collect())
+    }
+
+    async fn retry_dead_jobs(&self, id: Option<JobId>) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query(
+            "DELETE FROM jobs WHERE state = 'dead' AND ($1::bigint IS NULL OR id = $1)
+               AND EXISTS (SELECT 1 FROM jobs other
+                           WHERE other.kind = jobs.kind AND other.key = jobs.key
+                             AND other.id <> jobs.id
+                             AND (other.state <> 'dead'
+                                  OR ($1::bigint IS NULL AND other.id > jobs.id)))",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let queued = sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $2,
+                 lease_token = NULL, lease_until = NULL, leased_by = NULL
+             WHERE state = 'dead' AND ($1::bigint IS NULL OR id = $1)",
+        )
+        .bind(id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(queued.rows_affected())
     }
 
     async fn try_lead(

@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use tidings_core::{
-    CoordinationStore, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError, StorageResult,
+    CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError,
+    StorageResult,
 };
 
 use super::SqliteStorage;
@@ -169,6 +170,56 @@ impl CoordinationStore for SqliteStorage {
             running,
             dead,
         })
+    }
+
+    async fn dead_jobs(&self, limit: u32) -> StorageResult<Vec<DeadJob>> {
+        let rows: Vec<(i64, String, String, i64, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, kind, key, attempts, last_error, created_at FROM jobs
+             WHERE state = 'dead' ORDER BY created_at DESC, id DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(id, kind, key, attempts, last_error, created_at)| {
+                Ok(DeadJob {
+                    id,
+                    kind,
+                    key,
+                    attempts: i32::try_from(attempts).unwrap_or(i32::MAX),
+                    last_error,
+                    created_at: decode("jobs.created_at", &created_at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn retry_dead_jobs(&self, id: Option<JobId>) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query(
+            "DELETE FROM jobs WHERE state = 'dead' AND (?1 IS NULL OR id = ?1)
+               AND EXISTS (SELECT 1 FROM jobs other
+                           WHERE other.kind = jobs.kind AND other.key = jobs.key
+                             AND other.id <> jobs.id
+                             AND (other.state <> 'dead' OR (?1 IS NULL AND other.id > jobs.id)))",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let queued = sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?2,
+                 lease_token = NULL, lease_until = NULL, leased_by = NULL
+             WHERE state = 'dead' AND (?1 IS NULL OR id = ?1)",
+        )
+        .bind(id)
+        .bind(encode("now", Utc::now())?)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(queued.rows_affected())
     }
 
     async fn try_lead(

@@ -196,6 +196,61 @@ pub async fn failed_jobs_retry_later_or_die(storage: &dyn Storage) {
     );
 }
 
+/// Leases every due job of `kind` and fails it for good.
+async fn kill_all(storage: &dyn Storage, kind: &str) {
+    for leased in storage
+        .lease_jobs("w", &[kind], MINUTE, 10)
+        .await
+        .expect("lease")
+    {
+        assert!(
+            storage
+                .fail_job(leased.id, &leased.lease_token, "gone", None)
+                .await
+                .expect("die")
+        );
+    }
+}
+
+pub async fn dead_jobs_are_listed_and_retried(storage: &dyn Storage) {
+    for key in ["a", "b", "c"] {
+        storage.enqueue_job(job("d", key)).await.expect("enqueue");
+    }
+    kill_all(storage, "d").await;
+    // "a" died twice; "b" has a live job again.
+    storage.enqueue_job(job("d", "a")).await.expect("enqueue");
+    kill_all(storage, "d").await;
+    storage.enqueue_job(job("d", "b")).await.expect("enqueue");
+
+    let dead = storage.dead_jobs(10).await.expect("dead jobs");
+    let mut keys: Vec<&str> = dead.iter().map(|j| j.key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["a", "a", "b", "c"]);
+    assert!(dead.iter().all(|j| j.kind == "d" && j.attempts == 1));
+    assert!(dead.iter().all(|j| j.last_error.as_deref() == Some("gone")));
+    assert!(dead.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+    assert_eq!(storage.dead_jobs(2).await.expect("dead jobs").len(), 2);
+
+    // One by id: "c" runs again, from a fresh count of attempts.
+    let c = dead.iter().find(|j| j.key == "c").expect("c").id;
+    assert_eq!(storage.retry_dead_jobs(Some(c)).await.expect("retry"), 1);
+    assert_eq!(storage.retry_dead_jobs(Some(c)).await.expect("retry"), 0);
+    let leased = storage
+        .lease_jobs("w", &["d"], MINUTE, 10)
+        .await
+        .expect("lease");
+    let mut keys: Vec<&str> = leased.iter().map(|j| j.key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["b", "c"]);
+    assert!(leased.iter().all(|j| j.attempts == 1));
+
+    // All: one "a" comes back; the "b" that has a live job is dropped.
+    assert_eq!(storage.retry_dead_jobs(None).await.expect("retry all"), 1);
+    let counts = storage.job_counts().await.expect("counts");
+    assert_eq!((counts.queued, counts.running, counts.dead), (1, 2, 0));
+    assert!(storage.dead_jobs(10).await.expect("dead jobs").is_empty());
+}
+
 pub async fn leadership_is_held_by_one_and_moves_when_dropped(storage: &dyn Storage) {
     let ttl = Duration::from_secs(30);
     let mut first = storage

@@ -4,6 +4,7 @@ pub mod demo;
 pub mod extract;
 pub mod feeds;
 pub mod import;
+pub mod jobs;
 pub mod migrate_data;
 pub mod opml;
 pub mod reextract;
