@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use tidings_core::Storage;
 use tidings_ingest::{HostGate, HostPass};
+use tokio::sync::Notify;
 
 /// A slot outlives the request timeout by this much, so a live holder always frees it first
 /// and a crashed holder's slot comes free soon after.
 const HOLD_MARGIN: Duration = Duration::from_secs(5);
-/// First and longest pause between tries while every slot is taken.
+/// First and longest pause between tries while every slot is taken (a slot this process
+/// frees ends the pause at once).
 const FIRST_PAUSE: Duration = Duration::from_millis(20);
 const LONGEST_PAUSE: Duration = Duration::from_millis(250);
 
@@ -22,6 +24,11 @@ pub struct SharedHostSlots {
     slots: u32,
     hold: Duration,
     holder: String,
+    /// Woken whenever this process frees a slot, so its own waiters need not sleep out their
+    /// pause; slots freed by other processes are seen at the next try.
+    freed: Arc<Notify>,
+    first_pause: Duration,
+    longest_pause: Duration,
 }
 
 impl SharedHostSlots {
@@ -33,7 +40,17 @@ impl SharedHostSlots {
             slots: u32::try_from(slots).unwrap_or(u32::MAX).max(1),
             hold: request_timeout + HOLD_MARGIN,
             holder: crate::leadership::process_identity(),
+            freed: Arc::new(Notify::new()),
+            first_pause: FIRST_PAUSE,
+            longest_pause: LONGEST_PAUSE,
         }
+    }
+
+    #[cfg(test)]
+    fn with_pauses(mut self, first: Duration, longest: Duration) -> Self {
+        self.first_pause = first;
+        self.longest_pause = longest;
+        self
     }
 
     async fn take(&self, host: &str) -> Result<HostPass, String> {
@@ -41,8 +58,12 @@ impl SharedHostSlots {
         // Every slot comes free within `hold` (a crashed holder's expires), so waiting much
         // longer than that means the host is swamped by other processes: give up.
         let give_up_after = self.hold * 2;
-        let mut pause = FIRST_PAUSE;
+        let mut pause = self.first_pause;
         loop {
+            // Registered before trying, so a slot freed between the try and the pause counts.
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
             let taken = self
                 .storage
                 .try_take_host_slot(host, self.slots, &self.holder, self.hold)
@@ -53,6 +74,7 @@ impl SharedHostSlots {
                     storage: Arc::clone(&self.storage),
                     host: host.to_string(),
                     token,
+                    freed: Arc::clone(&self.freed),
                 }));
             }
             if started.elapsed() >= give_up_after {
@@ -62,8 +84,11 @@ impl SharedHostSlots {
                     give_up_after.as_secs()
                 ));
             }
-            tokio::time::sleep(pause + jitter(pause)).await;
-            pause = (pause * 2).min(LONGEST_PAUSE);
+            tokio::select! {
+                () = tokio::time::sleep(pause + jitter(pause)) => {}
+                () = &mut freed => {}
+            }
+            pause = (pause * 2).min(self.longest_pause);
         }
     }
 }
@@ -88,6 +113,7 @@ struct HeldSlot {
     storage: Arc<dyn Storage>,
     host: String,
     token: String,
+    freed: Arc<Notify>,
 }
 
 impl Drop for HeldSlot {
@@ -98,10 +124,12 @@ impl Drop for HeldSlot {
         let storage = Arc::clone(&self.storage);
         let host = std::mem::take(&mut self.host);
         let token = std::mem::take(&mut self.token);
+        let freed = Arc::clone(&self.freed);
         runtime.spawn(async move {
             if let Err(e) = storage.release_host_slot(&host, &token).await {
                 tracing::warn!(%host, error = %e, "could not free a request slot; it will expire");
             }
+            freed.notify_waiters();
         });
     }
 }
@@ -129,6 +157,30 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(5), waiting)
             .await
             .expect("slot freed in time")
+            .expect("task")
+            .expect("slot taken");
+    }
+
+    #[tokio::test]
+    async fn a_slot_freed_in_this_process_ends_the_wait_at_once() {
+        let storage: Arc<dyn Storage> =
+            Arc::new(SqliteStorage::open_in_memory().await.expect("db"));
+        // Pauses of an hour: only the wake-up can end the wait within the test.
+        let hour = Duration::from_secs(3600);
+        let slots = Arc::new(
+            SharedHostSlots::new(storage, 1, Duration::from_secs(10)).with_pauses(hour, hour),
+        );
+        let pass = slots.enter("news.example").await.expect("free slot");
+        let waiting = {
+            let slots = Arc::clone(&slots);
+            tokio::spawn(async move { slots.enter("news.example").await.map(|_| ()) })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "the slot is taken");
+        drop(pass);
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the waiter was woken when the slot was freed")
             .expect("task")
             .expect("slot taken");
     }
