@@ -86,11 +86,14 @@ pub async fn run(bench: WorkersBench) -> anyhow::Result<()> {
         rendering.elapsed().as_secs_f64()
     );
     println!(
-        "settings: concurrent_feeds = {}, concurrent_pages = {}, per_host_concurrency = {} (shared through the database), feeds polled once (interval 1 h), PostgreSQL {}",
+        "settings: concurrent_feeds = {}, concurrent_pages = {}, per_host_concurrency = {} (shared through the database), feeds polled once (interval 1 h), PostgreSQL {} (autovacuum {})",
         bench.concurrent_feeds,
         bench.concurrent_pages,
         bench.per_host_concurrency,
-        crate::app::without_password(&bench.admin_url)
+        crate::app::without_password(&bench.admin_url),
+        server_setting(&bench.admin_url, "autovacuum")
+            .await
+            .unwrap_or_else(|e| format!("unknown: {e:#}"))
     );
     let mut results = Vec::new();
     for &processes in &bench.processes {
@@ -108,6 +111,18 @@ pub async fn run(bench: WorkersBench) -> anyhow::Result<()> {
     }
     print_table(&results);
     Ok(())
+}
+
+/// A setting of the PostgreSQL server, as `SHOW` prints it. Without autovacuum (some test
+/// servers turn it off) tables are never analysed and plans cached while they were empty
+/// stay, which a production server would not see.
+async fn server_setting(admin_url: &str, name: &str) -> anyhow::Result<String> {
+    let mut admin = PgConnection::connect(admin_url).await?;
+    let (value,): (String,) = sqlx::query_as(&format!("SHOW {name}"))
+        .fetch_one(&mut admin)
+        .await?;
+    admin.close().await?;
+    Ok(value)
 }
 
 /// The `tidings` binary built beside this one.

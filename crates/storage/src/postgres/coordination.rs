@@ -280,12 +280,18 @@ impl CoordinationStore for PostgresStorage {
     }
 
     async fn release_host_slot(&self, host: &str, token: &str) -> StorageResult<()> {
-        sqlx::query("DELETE FROM host_slots WHERE host = $1 AND token = $2")
-            .bind(host)
-            .bind(token)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+        // Freed by expiring it rather than deleting it: the row is taken again by an update
+        // that changes no indexed column, so a busy host's slots never fill the index with
+        // dead entries between vacuums.
+        sqlx::query(
+            "UPDATE host_slots SET holder = '', token = '', expires_at = '-infinity'
+             WHERE host = $1 AND token = $2",
+        )
+        .bind(host)
+        .bind(token)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 

@@ -331,6 +331,19 @@ pub async fn host_slots_bound_concurrency_and_expire(storage: &dyn Storage) {
             .expect("take")
             .is_some()
     );
+    // A stale token frees nothing: the slot is someone else's now.
+    storage
+        .release_host_slot("example.org", &a)
+        .await
+        .expect("release again");
+    assert!(
+        storage
+            .try_take_host_slot("example.org", 2, "p4", hold)
+            .await
+            .expect("take")
+            .is_none(),
+        "releasing a slot twice freed the next holder's slot"
+    );
 
     let short = Duration::from_millis(50);
     storage
