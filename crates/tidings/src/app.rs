@@ -183,7 +183,7 @@ impl App {
 }
 
 /// Ctrl-C, or SIGTERM (what service managers send).
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -100,7 +100,7 @@ pub async fn run(bench: WorkersBench) -> anyhow::Result<()> {
         for run in 1..=bench.runs {
             let result = tokio::select! {
                 result = run_once(&bench, &binary, &publishers, processes, run) => result?,
-                () = interrupted() => bail!("interrupted: the workers were stopped and the database dropped"),
+                () = crate::app::shutdown_signal() => bail!("interrupted: the workers were stopped and the database dropped"),
             };
             print_result(&result);
             results.push(result);
@@ -481,22 +481,6 @@ impl Drop for BenchDatabase {
             Err(_) => eprintln!("dropping the benchmark database {} panicked", self.name),
         }
     }
-}
-
-/// Ctrl-C or SIGTERM.
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// User plus system CPU seconds of `/proc/<pid>` (`self` for this process).
