@@ -5,8 +5,10 @@
 pub mod ai_config;
 pub mod app;
 pub mod article_extraction;
+pub mod bench_page_cache;
 pub mod bench_population;
 pub mod bench_workers;
+pub mod cache_config;
 pub mod commands;
 pub mod config;
 pub mod demo;
