@@ -84,12 +84,20 @@ mod tests {
             max_mib: 0,
             ..CacheConfig::default()
         };
-        assert!(zero.validate().unwrap_err().contains("cache.max_mib"));
+        assert!(
+            zero.validate()
+                .expect_err("refused")
+                .contains("cache.max_mib")
+        );
         let slow = CacheConfig {
             stamp_tolerance_ms: 120_000,
             ..CacheConfig::default()
         };
-        assert!(slow.validate().unwrap_err().contains("stamp_tolerance_ms"));
+        assert!(
+            slow.validate()
+                .expect_err("refused")
+                .contains("stamp_tolerance_ms")
+        );
         assert_eq!(
             CacheConfig::default().settings().max_bytes,
             64 * 1024 * 1024

@@ -146,17 +146,15 @@ fn main() -> anyhow::Result<()> {
         Command::Feeds { dir } => bench_feeds(&dir),
         Command::Ingest { runs } => runtime.block_on(bench_ingest(runs)),
         Command::PageLatency {
-            articles,
             clients,
             seconds,
-            data,
             database,
-            no_fill,
             against_nginx,
             demo,
             threads,
             zipf_cache_mib,
             stamp_tolerance_ms,
+            ..
         } if against_nginx => {
             let run = tidings::bench_page_cache::Comparison {
                 connections: clients,
