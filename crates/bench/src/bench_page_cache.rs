@@ -19,7 +19,7 @@ use tidings_core::{NewUser, PageRequest, Role};
 use tidings_web::page_cache::{CacheSettings, CacheStats, PageCache};
 use tidings_web::{AppState, SiteConfig};
 
-use crate::app::App;
+use tidings::app::App;
 
 /// One load run's figures, as wrk printed them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -546,7 +546,7 @@ async fn zipf(
 /// directory, then [`compare`].
 pub async fn on_the_demo(run: &Comparison) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let mut config = crate::config::Config {
+    let mut config = tidings::config::Config {
         data_dir: dir.path().to_path_buf(),
         ..Default::default()
     };
@@ -555,10 +555,10 @@ pub async fn on_the_demo(run: &Comparison) -> anyhow::Result<()> {
     config.ingest.concurrent_pages = config.ingest.concurrent_pages.max(8);
     let app = App::open(config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let (outlets, _publishers) = crate::demo::start_publishers(listener, Utc::now()).await?;
-    let (inserted, errors) = crate::commands::demo::ingest_demo(&app, &outlets).await?;
+    let (outlets, _publishers) = tidings_demo::start_publishers(listener, Utc::now()).await?;
+    let (inserted, errors) = tidings::commands::demo::ingest_demo(&app, &outlets).await?;
     anyhow::ensure!(errors == 0, "{errors} demo feeds failed");
-    let placed = app.pipeline.stories().place_pending().await?;
+    let placed = app.stories.place_pending().await?;
     println!("page-latency: the demo, {inserted} articles ingested ({placed} placed afterwards)");
     compare(&app, run).await
 }
@@ -566,7 +566,7 @@ pub async fn on_the_demo(run: &Comparison) -> anyhow::Result<()> {
 /// [`compare`] on a database already filled (by `tidings-bench populate` or the demo).
 pub async fn on_database(database: &str, run: &Comparison) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let mut config = crate::config::Config {
+    let mut config = tidings::config::Config {
         data_dir: dir.path().to_path_buf(),
         database_url: database.to_owned(),
         ..Default::default()
