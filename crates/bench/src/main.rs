@@ -2,7 +2,8 @@
 //!
 //! - `feeds DIR`: feed parsing throughput over a folder of real feeds.
 //! - `ingest`: demo publishers → pipeline → SQLite, articles per second.
-//! - `page-latency --articles N`: article-page latency under load from a separate process.
+//! - `page-latency --articles N`: article-page latency under load from a separate process;
+//!   with `--against-nginx --demo` (or `--database URL`), Tidings' cached pages beside nginx.
 //! - `populate --database URL --articles N`: fills a database with N synthetic articles.
 //! - `load URL...`: the load generator `page-latency` runs as its child process.
 //! - `workers --articles N --processes 1,2,4`: ingest with several worker processes.
@@ -49,6 +50,21 @@ enum Command {
         /// Store nothing: load pages of the first N articles already stored (by `populate`).
         #[arg(long)]
         no_fill: bool,
+        /// Compare with nginx serving saved copies of the same pages, loaded by wrk.
+        #[arg(long)]
+        against_nginx: bool,
+        /// With --against-nginx: the demo publishers' articles instead of synthetic ones.
+        #[arg(long)]
+        demo: bool,
+        /// With --against-nginx: wrk threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// With --against-nginx: the cache bound of the Zipf run, in MiB.
+        #[arg(long, default_value_t = 4)]
+        zipf_cache_mib: usize,
+        /// With --against-nginx: how old a stamp read requests may share, in ms.
+        #[arg(long, default_value_t = 0)]
+        stamp_tolerance_ms: u64,
     },
     /// Stores N synthetic articles, placed in stories by their events (resumable).
     Populate {
@@ -130,12 +146,41 @@ fn main() -> anyhow::Result<()> {
         Command::Feeds { dir } => bench_feeds(&dir),
         Command::Ingest { runs } => runtime.block_on(bench_ingest(runs)),
         Command::PageLatency {
+            clients,
+            seconds,
+            database,
+            against_nginx,
+            demo,
+            threads,
+            zipf_cache_mib,
+            stamp_tolerance_ms,
+            ..
+        } if against_nginx => {
+            let run = tidings_bench::bench_page_cache::Comparison {
+                connections: clients,
+                threads,
+                seconds,
+                zipf_cache_bytes: zipf_cache_mib * 1024 * 1024,
+                stamp_tolerance: Duration::from_millis(stamp_tolerance_ms),
+            };
+            runtime.block_on(async {
+                match (demo, database) {
+                    (true, _) => tidings_bench::bench_page_cache::on_the_demo(&run).await,
+                    (false, Some(database)) => {
+                        tidings_bench::bench_page_cache::on_database(&database, &run).await
+                    }
+                    (false, None) => anyhow::bail!("--against-nginx needs --demo or --database"),
+                }
+            })
+        }
+        Command::PageLatency {
             articles,
             clients,
             seconds,
             data,
             database,
             no_fill,
+            ..
         } => runtime.block_on(bench_page_latency(
             articles, clients, seconds, data, database, no_fill,
         )),

@@ -1,6 +1,7 @@
 //! The storage interface for coordinating many processes sharing one database: the job queue
 //! (leases with expiry), leadership (one scheduler at a time), per-host request slots (the
-//! politeness limit across processes), sliding-window throttles and site-wide secrets.
+//! politeness limit across processes), sliding-window throttles, site-wide secrets and the
+//! version stamps that tell web processes when their cached pages are stale.
 //!
 //! A single process uses the same interface, so one code path serves a laptop and a cluster.
 
@@ -62,6 +63,17 @@ pub struct DeadJob {
     /// What its last attempt reported.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Version stamps of what pages show. The database bumps them (triggers) in the same
+/// transaction as every change to it, whichever process makes the change, so a page cached
+/// under older stamps is stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheStamps {
+    /// Articles, their tags, stories, neighbours, feeds and publishers.
+    pub content: i64,
+    /// Comments (new, edited, hidden, deleted, approved) and their authors' names.
+    pub comments: i64,
 }
 
 /// Held leadership of a named role. Dropping it gives the role up.
@@ -156,4 +168,8 @@ pub trait CoordinationStore: Send + Sync {
     /// The site-wide secret `name`, storing `fresh` first when there is none (the first
     /// process to ask wins, every later one gets the same value).
     async fn site_secret(&self, name: &str, fresh: &[u8]) -> StorageResult<Vec<u8>>;
+
+    // ---- page caches ----
+    /// The current version stamps (one read of a two-row table).
+    async fn cache_stamps(&self) -> StorageResult<CacheStamps>;
 }

@@ -16,7 +16,9 @@ mod types;
 pub use account_types::*;
 pub use accounts::AccountStore;
 pub use ai_cache::{AiCacheKey, AiStore};
-pub use coordination::{CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob};
+pub use coordination::{
+    CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
+};
 pub use english::{FUNCTION_WORDS, is_function_word};
 pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};

@@ -21,3 +21,16 @@ pub(crate) fn after(at: DateTime<Utc>, span: Duration) -> StorageResult<DateTime
         .and_then(|span| at.checked_add_signed(span))
         .ok_or_else(|| StorageError::Invalid(format!("a lease of {span:?} is too long")))
 }
+
+/// The stamps from rows of `cache_stamps`; an unknown scope is ignored.
+pub(crate) fn stamps_from_rows(rows: Vec<(String, i64)>) -> tidings_core::CacheStamps {
+    let mut stamps = tidings_core::CacheStamps::default();
+    for (scope, version) in rows {
+        match scope.as_str() {
+            "content" => stamps.content = version,
+            "comments" => stamps.comments = version,
+            _ => {}
+        }
+    }
+    stamps
+}

@@ -106,6 +106,7 @@ impl App {
                 .accounts
                 .settings(&self.config.comments, &self.config.server.base_url),
             ai: tidings_web::ai::AiServices::new(self.config.ai.assistant()?),
+            cache: tidings_web::page_cache::PageCache::new(self.config.cache.settings()),
         }))
     }
 

@@ -25,6 +25,7 @@ pub struct Config {
     pub comments: crate::reader_config::CommentsConfig,
     pub extract: ExtractConfig,
     pub ai: crate::ai_config::AiConfig,
+    pub cache: crate::cache_config::CacheConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -48,6 +49,7 @@ impl Default for Config {
             comments: Default::default(),
             extract: ExtractConfig::default(),
             ai: Default::default(),
+            cache: Default::default(),
         }
     }
 }
@@ -148,6 +150,9 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         self.accounts.validate(&self.comments)?;
         self.ai.validate()?;
+        self.cache
+            .validate()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         if !self.server.base_url.is_empty() {
             url::Url::parse(&self.server.base_url)
                 .map_err(|e| anyhow::anyhow!("configuration: server.base_url is not a URL: {e}"))?;

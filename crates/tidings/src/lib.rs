@@ -4,6 +4,7 @@
 
 pub mod ai_config;
 pub mod app;
+pub mod cache_config;
 pub mod commands;
 pub mod config;
 pub mod reader_config;

@@ -100,11 +100,15 @@ async fn render_article_with_ai(
     ai_request: &crate::ai::PanelRequest,
     client: crate::ai::ClientIp,
 ) -> WebResult<Html<String>> {
-    let Some(article) = state.storage.article(id).await? else {
+    // One round: the article, its related articles and its story links at once.
+    let (article, related, links) = tokio::try_join!(
+        async { Ok::<_, WebError>(state.storage.article(id).await?) },
+        crate::stories::related_cards(state, id, RELATED_LIMIT),
+        async { Ok::<_, WebError>(state.storage.article_links(id).await?) },
+    )?;
+    let Some(article) = article else {
         return Err(WebError::NotFound(format!("Article {id}")));
     };
-    let related = crate::stories::related_cards(state, id, RELATED_LIMIT).await?;
-    let links = state.storage.article_links(id).await?;
     let now = Utc::now();
     let shown_text = ShownBody::for_article(&article).text(&article);
     let mut page = build_page(state, article, CardView::many(related, now), now);

@@ -1,5 +1,6 @@
 //! Tidings' web site: server-rendered pages (home, article, publisher, tag, search), the
-//! JSON API and the embedded stylesheet, all read through core's [`Storage`] trait.
+//! JSON API and the embedded assets, all read through core's [`Storage`] trait, with the
+//! rendered-page cache in front of them ([`page_cache`]).
 //!
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
 //! in-process.
@@ -10,6 +11,7 @@ mod article_body;
 mod article_page;
 mod assets;
 mod error;
+pub mod page_cache;
 mod pages;
 pub mod readers;
 mod relative_time;
@@ -67,6 +69,8 @@ pub struct AppState {
     pub accounts: readers::AccountSettings,
     /// The AI panel's assistant (offline unless a model is configured) and question limit.
     pub ai: ai::AiServices,
+    /// Rendered pages, shared by this process's handlers.
+    pub cache: page_cache::PageCache,
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Every route of the site and the API in one place, with the layers they share: error
-//! pages, security headers, gzip and request tracing.
+//! the page cache, error pages, security headers, compression and request tracing.
 
 use askama::Template;
 use axum::Router;
@@ -19,7 +19,7 @@ use crate::error::ErrorPage;
 use crate::views::{Chrome, ErrorView};
 use crate::{AppState, api, article_page, assets, pages};
 
-/// Pages load only their own stylesheet and scripts (the AI panel's `/static/ai.js`, no
+/// Pages load only their own stylesheet and scripts (the AI panel's `/static/ai.<hash>.js`, no
 /// inline script); images may come from publishers over https.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
@@ -42,13 +42,16 @@ pub fn router(state: AppState) -> Router {
         .route("/tag/{slug}", get(pages::tag))
         .route("/search", get(pages::search))
         .route("/healthz", get(pages::healthz))
-        .route("/static/site.css", get(assets::site_css))
-        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/static/{file}", get(assets::asset))
         .merge(crate::readers::routes())
         .merge(crate::ai::routes())
         .merge(crate::stories::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::serve_cached,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             render_error_pages,

@@ -72,9 +72,14 @@ async fn the_panel_links_summary_and_key_points_to_the_text() {
         );
     }
     assert_eq!(page.attrs("#ai form.ai-ask", "method"), vec!["get"]);
-    assert!(
-        page.body
-            .contains("<script src=\"/static/ai.js\" defer></script>")
+    let scripts = page.attrs("script", "src");
+    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    let script = app.get(&scripts[0]).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(
+        script.header("cache-control"),
+        Some("public, max-age=31536000, immutable"),
+        "a fingerprinted script is cached for a year"
     );
 }
 
@@ -275,6 +280,7 @@ async fn a_model_that_is_down_leaves_the_offline_answer_and_a_note() {
             site: SiteConfig::default(),
             accounts: Default::default(),
             ai: AiServices::new(tidings_ai::Assistant::with_model(Arc::new(model), None)),
+            cache: Default::default(),
         }),
     };
     let id = app.insert(pirate_article(RepublishPolicy::Full)).await;

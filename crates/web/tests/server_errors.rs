@@ -136,6 +136,9 @@ impl CoordinationStore for BrokenStorage {
     async fn site_secret(&self, _: &str, _: &[u8]) -> StorageResult<Vec<u8>> {
         broken()
     }
+    async fn cache_stamps(&self) -> StorageResult<CacheStamps> {
+        broken()
+    }
 }
 
 #[async_trait]
@@ -364,6 +367,7 @@ async fn get(path: &str) -> (StatusCode, String, String) {
         site: SiteConfig::default(),
         accounts: Default::default(),
         ai: Default::default(),
+        cache: Default::default(),
     });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

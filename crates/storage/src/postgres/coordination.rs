@@ -7,15 +7,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tidings_core::{
-    CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError,
-    StorageResult,
+    CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
+    StorageError, StorageResult,
 };
 
 use super::PostgresStorage;
 use super::db_errors::db_error;
 use super::leadership;
 use super::timestamps::{checked, checked_opt, now};
-use crate::coordination::{THROTTLE_KEEP, after, random_token};
+use crate::coordination::{THROTTLE_KEEP, after, random_token, stamps_from_rows};
 
 #[derive(sqlx::FromRow)]
 struct JobRow {
@@ -358,6 +358,14 @@ impl CoordinationStore for PostgresStorage {
             .await
             .map_err(db_error)?;
         Ok(value)
+    }
+
+    async fn cache_stamps(&self) -> StorageResult<CacheStamps> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT scope, version FROM cache_stamps")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(stamps_from_rows(rows))
     }
 }
 

@@ -8,14 +8,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use tidings_core::{
-    CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob, StorageError,
-    StorageResult,
+    CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
+    StorageError, StorageResult,
 };
 
 use super::SqliteStorage;
 use super::db_errors::db_error;
 use super::timestamps::{decode, encode, encode_opt};
-use crate::coordination::{THROTTLE_KEEP, after, random_token};
+use crate::coordination::{THROTTLE_KEEP, after, random_token, stamps_from_rows};
 
 type JobRow = (i64, String, String, String, i64, String, String);
 
@@ -370,6 +370,14 @@ impl CoordinationStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         Ok(value)
+    }
+
+    async fn cache_stamps(&self) -> StorageResult<CacheStamps> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT scope, version FROM cache_stamps")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(stamps_from_rows(rows))
     }
 }
 

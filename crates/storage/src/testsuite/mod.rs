@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod ai_cache;
 pub mod articles;
+pub mod cache_stamps;
 pub mod coordination;
 pub mod feeds;
 pub mod lists;
@@ -133,6 +134,7 @@ macro_rules! for_each_check {
             feeds::record_feed_fetch_round_trips,
             feeds::record_feed_fetch_of_unknown_feed_fails,
             feeds::remove_feed_keeps_articles,
+            cache_stamps::stamps_move_with_every_change_pages_show,
             articles::insert_and_read_back,
             articles::duplicate_by_guid,
             articles::duplicate_by_url_or_canonical,
@@ -167,6 +169,7 @@ macro_rules! for_each_check {
             shared_database::leadership_moves_between_processes,
             shared_database::host_slots_are_shared_by_all_processes,
             shared_database::site_secrets_agree_across_processes,
+            cache_stamps::stamps_are_shared_by_all_processes,
         );
     };
 }

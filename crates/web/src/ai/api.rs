@@ -267,15 +267,3 @@ fn too_many_questions() -> Response {
     ));
     ([(header::RETRY_AFTER, "6")], refused).into_response()
 }
-
-/// The panel's script: answers inline (streamed when a model is configured).
-pub async fn script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/ai.js"),
-    )
-        .into_response()
-}

@@ -56,7 +56,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// The AI routes: JSON API, streaming answers, the briefing and the panel's script.
+/// The AI routes: JSON API, streaming answers and the briefing (the panel's script is one of
+/// the site's static assets).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles/{id}/summary", get(api::summary))
@@ -66,5 +67,4 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/stories/{id}/brief", get(briefing::story_brief_api))
         .route("/briefing", get(briefing::briefing_page))
         .route("/briefing.atom", get(briefing::briefing_feed))
-        .route("/static/ai.js", get(api::script))
 }

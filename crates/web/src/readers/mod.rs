@@ -27,6 +27,7 @@ use crate::AppState;
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
 pub use passwords::{PasswordError, hash_password, verify_password};
+pub(crate) use session::{SESSION_COOKIE, cookie_value};
 pub use session::{Viewer, hash_token, new_token};
 pub use settings::{AccountSettings, CommentRules};
 

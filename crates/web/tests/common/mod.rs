@@ -75,6 +75,7 @@ impl TestApp {
             site,
             accounts: Default::default(),
             ai: Default::default(),
+            cache: Default::default(),
         });
         TestApp { storage, router }
     }
