@@ -1,5 +1,5 @@
 //! Every route of the site and the API in one place, with the layers they share: error
-//! pages, security headers, gzip and request tracing.
+//! pages, security headers, gzip, request tracing and the request header cap.
 
 use askama::Template;
 use axum::Router;
@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(crate::header_limit::limit_header_size))
         .with_state(state)
 }
 
