@@ -157,10 +157,7 @@ async fn a_read_token_cannot_comment_and_expired_tokens_are_refused_and_shown() 
         .send(with_bearer(api_comment(article, "nope"), &read_token))
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
-    let message = refused.json()["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = refused.json()["detail"].as_str().unwrap().to_owned();
     assert!(message.contains("comment scope"), "{message}");
     let listed = client
         .send(with_bearer(

@@ -17,9 +17,9 @@ use serde::Deserialize;
 use tidings_core::{ApiTokenInfo, NewApiToken, TokenKind, TokenScope, TokenScopes, User};
 
 use super::account_pages::respond;
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::{Viewer, hash_token, new_token};
 use crate::AppState;
+use crate::error::{WebError, WebResult};
 use crate::relative_time::relative_time;
 use crate::views::Chrome;
 
@@ -110,7 +110,7 @@ async fn account_page(
     state: &AppState,
     viewer: &Viewer,
     new: Option<String>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     let Some(user) = viewer.user.clone() else {
         return Ok(Redirect::to("/account/signin?next=/account").into_response());
     };
@@ -141,30 +141,30 @@ async fn account_page(
     respond(viewer, StatusCode::OK, &page)
 }
 
-pub async fn account(State(state): State<AppState>, viewer: Viewer) -> ReaderResult<Response> {
+pub async fn account(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
     account_page(&state, &viewer, None).await
 }
 
 /// The scopes a form asked for: `read`, or `comment` (which reads too).
-fn parse_scope(scope: Option<&str>) -> ReaderResult<TokenScopes> {
+fn parse_scope(scope: Option<&str>) -> WebResult<TokenScopes> {
     match scope.unwrap_or("read") {
         "read" => Ok(TokenScopes::new(&[TokenScope::Read])),
         "comment" => Ok(TokenScopes::new(&[TokenScope::Read, TokenScope::Comment])),
-        other => Err(ReaderError::Unprocessable(format!(
+        other => Err(WebError::Unprocessable(format!(
             "the token scope {other:?} is not one of read, comment"
         ))),
     }
 }
 
 /// When a token made now with the lifetime the form asked for expires.
-fn parse_expiry(expires: Option<&str>, now: DateTime<Utc>) -> ReaderResult<Option<DateTime<Utc>>> {
+fn parse_expiry(expires: Option<&str>, now: DateTime<Utc>) -> WebResult<Option<DateTime<Utc>>> {
     let asked = expires.unwrap_or(DEFAULT_TOKEN_LIFETIME);
     TOKEN_LIFETIMES
         .iter()
         .find(|(value, _)| *value == asked)
         .map(|(_, days)| days.map(|d| now + Duration::days(d)))
         .ok_or_else(|| {
-            ReaderError::Unprocessable(format!(
+            WebError::Unprocessable(format!(
                 "the token lifetime {asked:?} is not one of 30, 90, 365 (days) or never"
             ))
         })
@@ -174,7 +174,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<TokenForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     let scopes = parse_scope(form.scope.as_deref())?;
@@ -205,7 +205,7 @@ pub async fn revoke_token(
     Path(raw_id): Path<String>,
     viewer: Viewer,
     Form(form): Form<RevokeForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     let id = super::comment_forms::parse_id(&raw_id, "Token")?;
