@@ -74,13 +74,144 @@ pub struct SessionUser {
     pub expires_at: DateTime<Utc>,
 }
 
+/// What a token stands for. Only API tokens exist today; app passwords for feed-reader
+/// protocols will be another kind of the same row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    #[default]
+    Api,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "api" => Some(TokenKind::Api),
+            _ => None,
+        }
+    }
+}
+
+/// One thing a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// Read the API as the account (its own held comments included).
+    Read,
+    /// Post, edit and delete the account's comments.
+    Comment,
+}
+
+impl TokenScope {
+    pub const ALL: [TokenScope; 2] = [TokenScope::Read, TokenScope::Comment];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Comment => "comment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        TokenScope::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == s)
+    }
+}
+
+/// The scopes a token was given: a small set, stored as space-separated names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TokenScopes {
+    read: bool,
+    comment: bool,
+}
+
+impl TokenScopes {
+    pub fn new(scopes: &[TokenScope]) -> Self {
+        TokenScopes {
+            read: scopes.contains(&TokenScope::Read),
+            comment: scopes.contains(&TokenScope::Comment),
+        }
+    }
+
+    pub fn contains(self, scope: TokenScope) -> bool {
+        match scope {
+            TokenScope::Read => self.read,
+            TokenScope::Comment => self.comment,
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = TokenScope> {
+        TokenScope::ALL
+            .into_iter()
+            .filter(move |s| self.contains(*s))
+    }
+
+    /// "read comment": how the set is stored.
+    pub fn to_text(self) -> String {
+        self.iter()
+            .map(TokenScope::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Reads [`TokenScopes::to_text`]; `None` naming no scope or an unknown one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let scopes = text
+            .split_whitespace()
+            .map(TokenScope::parse)
+            .collect::<Option<Vec<_>>>()?;
+        Some(TokenScopes::new(&scopes))
+    }
+}
+
+impl Serialize for TokenScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// A token to store (its hash only; the token itself is shown to its owner once).
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub user: UserId,
+    pub token_hash: String,
+    pub label: String,
+    pub kind: TokenKind,
+    pub scopes: TokenScopes,
+    /// `None`: never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// An API token's listing (the token itself is shown once, when created).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiTokenInfo {
     pub id: i64,
     pub label: String,
+    pub kind: TokenKind,
+    pub scopes: TokenScopes,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl ApiTokenInfo {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// A valid token found by its hash, with its account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenUser {
+    pub user: User,
+    pub token: ApiTokenInfo,
 }
 
 /// A comment as stored, with its author's name.

@@ -13,10 +13,13 @@ use crate::{ArticleId, PageRequest, Paged, StorageResult};
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     // ---- users ----
-    /// Creates an account; `Conflict` when the name is taken in any letter case.
+    /// Creates an account under the name's NFKC form ([`crate::normalize_name`]); `Conflict`
+    /// when its key ([`crate::name_key`]: any letter case) or its confusable skeleton
+    /// ([`crate::name_skeleton`]) is taken.
     async fn create_user(&self, user: NewUser) -> StorageResult<User>;
     async fn user(&self, id: UserId) -> StorageResult<Option<User>>;
-    /// The account named `name` (any letter case) with its password hash.
+    /// The account whose name has the key of `name` (any letter case or width) with its
+    /// password hash.
     async fn user_credentials(&self, name: &str) -> StorageResult<Option<(User, String)>>;
     /// `false` when there is no such user.
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StorageResult<bool>;
@@ -40,17 +43,28 @@ pub trait AccountStore: Send + Sync {
     async fn revoke_session(&self, token_hash: &str) -> StorageResult<()>;
     /// Signs the user out everywhere; returns how many sessions were open.
     async fn revoke_user_sessions(&self, user: UserId) -> StorageResult<u64>;
-    async fn create_api_token(
+    async fn create_api_token(&self, token: NewApiToken) -> StorageResult<ApiTokenInfo>;
+    /// The token and its user when the token exists, is not revoked or expired at `now`, and
+    /// the user is not banned; records `now` as the token's last use.
+    async fn api_token(
         &self,
-        user: UserId,
         token_hash: &str,
-        label: &str,
-    ) -> StorageResult<ApiTokenInfo>;
-    /// The token's user unless it was revoked or the user is banned.
-    async fn api_token_user(&self, token_hash: &str) -> StorageResult<Option<User>>;
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<TokenUser>>;
+    /// The user of a token valid now (see [`AccountStore::api_token`]).
+    async fn api_token_user(&self, token_hash: &str) -> StorageResult<Option<User>> {
+        Ok(self
+            .api_token(token_hash, Utc::now())
+            .await?
+            .map(|found| found.user))
+    }
+    /// The user's tokens that were not revoked, expired ones included, oldest first.
     async fn api_tokens(&self, user: UserId) -> StorageResult<Vec<ApiTokenInfo>>;
     /// `false` when the user has no such token.
     async fn revoke_api_token(&self, user: UserId, token_id: i64) -> StorageResult<bool>;
+    /// Revokes every token of the user (password reset, signing out everywhere); returns how
+    /// many were live.
+    async fn revoke_user_api_tokens(&self, user: UserId) -> StorageResult<u64>;
     async fn create_password_reset(
         &self,
         user: UserId,

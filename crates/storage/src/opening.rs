@@ -29,7 +29,16 @@ impl DatabaseLocation {
                 "database: it is empty (give a file path, sqlite:PATH or postgres://…)".into(),
             ));
         }
-        if setting.starts_with("postgres://") || setting.starts_with("postgresql://") {
+        if let Some(rest) = setting
+            .strip_prefix("postgres://")
+            .or_else(|| setting.strip_prefix("postgresql://"))
+        {
+            if !names_a_database(rest) {
+                return Err(StorageError::Invalid(format!(
+                    "database {}: the URL names no database; write postgres://USER@HOST:PORT/DATABASE",
+                    crate::postgres::redacted(setting)
+                )));
+            }
             return Ok(DatabaseLocation::Postgres(setting.to_string()));
         }
         if let Some(rest) = setting.strip_prefix("sqlite:") {
@@ -50,6 +59,19 @@ impl DatabaseLocation {
         }
         Ok(DatabaseLocation::SqliteFile(setting.to_string()))
     }
+}
+
+/// Whether the part of a PostgreSQL URL after `postgres://` names a database: a path after
+/// the host, or a `dbname` parameter. Without one the driver would pick the user's default
+/// database and migrate it.
+fn names_a_database(rest: &str) -> bool {
+    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = before_query.split_once('/').map_or("", |(_, path)| path);
+    !path.trim_matches('/').is_empty()
+        || query.split('&').any(|pair| {
+            pair.strip_prefix("dbname=")
+                .is_some_and(|db| !db.is_empty())
+        })
 }
 
 /// Opens the storage named by `url_or_path`: `postgres://` or `postgresql://` connects to
@@ -111,7 +133,29 @@ mod tests {
             "{err:?}"
         );
         assert!(DatabaseLocation::parse("  ").is_err());
+        assert!(DatabaseLocation::parse("postgres://u@h/?dbname=tidings").is_ok());
         assert!(DatabaseLocation::parse("sqlite:").is_err());
+    }
+
+    #[test]
+    fn a_postgres_url_without_a_database_is_refused_by_name() {
+        for url in [
+            "postgres://u:secret@h",
+            "postgres://u@h:5432/",
+            "postgresql://h/?sslmode=disable",
+            "postgres://h?dbname=",
+        ] {
+            let err = DatabaseLocation::parse(url).expect_err(url);
+            let StorageError::Invalid(message) = &err else {
+                panic!("{url}: {err:?}");
+            };
+            assert!(message.contains("names no database"), "{url}: {message}");
+            assert!(
+                !message.contains("secret"),
+                "{url}: the password is shown: {message}"
+            );
+            assert_eq!(message.lines().count(), 1);
+        }
     }
 
     #[tokio::test]

@@ -275,6 +275,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for problem in &report.rejected {
                 println!("  skipped {problem}");
             }
+            if let Some(why) = report.failure() {
+                anyhow::bail!(why);
+            }
         }
         Command::ExportOpml => {
             let app = App::open(config).await?;

@@ -134,6 +134,18 @@ fn feed_add_rejects_a_non_url_with_one_line() {
 }
 
 #[test]
+fn an_import_whose_every_line_is_rejected_fails_with_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = dir.path().join("articles.jsonl");
+    std::fs::write(&lines, "{\"title\": \"no url\"}\nnot json at all\n").expect("write");
+    let output = tidings(dir.path(), &["import", lines.to_str().expect("utf-8")]);
+    assert!(!output.status.success(), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("all 2 lines were rejected"), "{err}");
+}
+
+#[test]
 fn opml_import_then_export_round_trips_the_feeds() {
     let dir = tempfile::tempdir().expect("tempdir");
     let opml = dir.path().join("in.opml");

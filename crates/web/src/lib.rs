@@ -10,7 +10,9 @@ mod api;
 mod article_body;
 mod article_page;
 mod assets;
+mod client_address;
 mod error;
+mod header_limit;
 pub mod page_cache;
 mod pages;
 pub mod readers;
@@ -24,7 +26,9 @@ use std::sync::Arc;
 
 use tidings_core::Storage;
 
+pub use client_address::{ClientIp, client_address};
 pub use error::{ApiError, ErrorPage, WebError, WebResult};
+pub use header_limit::MAX_REQUEST_HEADER_BYTES;
 pub use relative_time::relative_time;
 pub use router::router;
 

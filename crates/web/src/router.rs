@@ -1,5 +1,6 @@
 //! Every route of the site and the API in one place, with the layers they share: error
-//! the page cache, error pages, security headers, compression and request tracing.
+//! the page cache, error pages, security headers, compression, request tracing and the request
+//! header cap.
 
 use askama::Template;
 use axum::Router;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(crate::header_limit::limit_header_size))
         .with_state(state)
 }
 

@@ -46,6 +46,12 @@ impl Throttle {
         ))
     }
 
+    /// How many events `key` has in the window.
+    pub async fn count(&self, storage: &dyn Storage, key: &str) -> StorageResult<u32> {
+        let (count, _) = storage.throttle_events(&self.key(key), self.window).await?;
+        Ok(count)
+    }
+
     /// Counts one event for `key`.
     pub async fn record(&self, storage: &dyn Storage, key: &str) -> StorageResult<()> {
         storage

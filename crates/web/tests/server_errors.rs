@@ -170,10 +170,13 @@ impl AccountStore for BrokenStorage {
     async fn revoke_user_sessions(&self, _: UserId) -> StorageResult<u64> {
         broken()
     }
-    async fn create_api_token(&self, _: UserId, _: &str, _: &str) -> StorageResult<ApiTokenInfo> {
+    async fn create_api_token(&self, _: NewApiToken) -> StorageResult<ApiTokenInfo> {
         broken()
     }
-    async fn api_token_user(&self, _: &str) -> StorageResult<Option<User>> {
+    async fn api_token(&self, _: &str, _: DateTime<Utc>) -> StorageResult<Option<TokenUser>> {
+        broken()
+    }
+    async fn revoke_user_api_tokens(&self, _: UserId) -> StorageResult<u64> {
         broken()
     }
     async fn api_tokens(&self, _: UserId) -> StorageResult<Vec<ApiTokenInfo>> {

@@ -124,7 +124,10 @@ pub(super) async fn fill(storage: &dyn Storage) -> Stored {
         .await
         .expect("session");
     storage
-        .create_api_token(users[1], "token-hash", "bot")
+        .create_api_token(tidings_core::NewApiToken {
+            scopes: tidings_core::TokenScopes::new(&[tidings_core::TokenScope::Read]),
+            ..crate::testsuite::tokens::api_token(users[1], "token-hash", Some(later))
+        })
         .await
         .expect("token");
     storage

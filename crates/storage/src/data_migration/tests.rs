@@ -160,13 +160,14 @@ async fn assert_same(from: &dyn Storage, to: &dyn Storage, stored: &Stored) {
         .expect("session")
         .expect("the session still signs ann in");
     assert_eq!(session.user.id, stored.users[0]);
-    assert_eq!(
-        to.api_token_user("token-hash")
-            .await
-            .expect("token")
-            .map(|u| u.id),
-        Some(stored.users[1])
-    );
+    let token = to
+        .api_token("token-hash", Utc::now())
+        .await
+        .expect("token")
+        .expect("the token still works");
+    assert_eq!(token.user.id, stored.users[1]);
+    assert_eq!(token.token.scopes.to_text(), "read", "scopes are copied");
+    assert!(token.token.expires_at.is_some(), "the expiry is copied");
     assert_eq!(
         to.consume_password_reset("reset-hash", Utc::now())
             .await

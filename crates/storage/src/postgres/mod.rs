@@ -19,6 +19,7 @@ mod rows;
 mod search_query;
 mod stories;
 mod timestamps;
+mod tokens;
 mod users;
 
 #[cfg(test)]
@@ -29,8 +30,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection as _, PgConnection, PgPool};
 use tidings_core::{
     Article, ArticleCard, ArticleId, Feed, FeedFetchRecord, FeedId, InsertOutcome, NewArticle,
     NewFeed, PageRequest, Paged, Publisher, Storage, StorageError, StorageResult, TagCount,
@@ -40,6 +41,8 @@ use db_errors::db_error;
 
 /// Connections per process; PostgreSQL serves many writers, unlike SQLite.
 const POOL_CONNECTIONS: u32 = 10;
+/// How long connecting waits for the server unless the URL says `connect_timeout=SECONDS`.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a caller waits for a free connection before the call fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -54,8 +57,30 @@ impl PostgresStorage {
     /// schema up to date. The database must exist; the `unaccent` extension is created in it
     /// when missing (a trusted extension: the database owner may create it).
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StorageError::Invalid(format!("PostgreSQL URL {}: {e}", redacted(url))))?;
+        let (url, connect_timeout) = connect_timeout(url)?;
+        let options = PgConnectOptions::from_str(&url).map_err(|e| {
+            StorageError::Invalid(format!("PostgreSQL URL {}: {e}", redacted(&url)))
+        })?;
+        let server = format!("{}:{}", options.get_host(), options.get_port());
+        // One connection first, under the connect timeout, so an unreachable server is named
+        // at once (the pool would retry silently until its acquire timeout).
+        match tokio::time::timeout(connect_timeout, PgConnection::connect_with(&options)).await {
+            Err(_) => {
+                return Err(StorageError::Backend(format!(
+                    "cannot connect to PostgreSQL at {server}: no answer within {} s \
+                     (set connect_timeout=SECONDS in the URL to wait longer)",
+                    connect_timeout.as_secs()
+                )));
+            }
+            Ok(Err(e)) => {
+                return Err(StorageError::Backend(format!(
+                    "cannot connect to PostgreSQL at {server}: {e}"
+                )));
+            }
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(POOL_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -64,13 +89,14 @@ impl PostgresStorage {
             .map_err(|e| {
                 StorageError::Backend(format!(
                     "cannot connect to PostgreSQL at {}: {e}",
-                    redacted(url)
+                    redacted(&url)
                 ))
             })?;
         sqlx::migrate!("./migrations/postgres")
             .run(&pool)
             .await
             .map_err(|e| StorageError::Backend(format!("database migration failed: {e}")))?;
+        users::fill_name_skeletons(&pool).await?;
         Ok(PostgresStorage { pool })
     }
 
@@ -82,6 +108,36 @@ impl PostgresStorage {
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+/// The URL without its `connect_timeout=SECONDS` parameter (libpq's name for it), and that
+/// timeout ([`DEFAULT_CONNECT_TIMEOUT`] when not given).
+fn connect_timeout(url: &str) -> Result<(String, Duration), StorageError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), DEFAULT_CONNECT_TIMEOUT));
+    };
+    let mut timeout = DEFAULT_CONNECT_TIMEOUT;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.strip_prefix("connect_timeout=") {
+            Some(value) => {
+                let secs: u64 = value.parse().ok().filter(|s| (1..=3600).contains(s)).ok_or_else(|| {
+                    StorageError::Invalid(format!(
+                        "PostgreSQL URL {}: connect_timeout {value:?} is not a number of seconds from 1 to 3600",
+                        redacted(url)
+                    ))
+                })?;
+                timeout = Duration::from_secs(secs);
+            }
+            None => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, timeout))
 }
 
 /// `url` without its password, for messages and logs.

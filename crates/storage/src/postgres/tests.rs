@@ -179,7 +179,7 @@ async fn connection_problems_are_named() {
         .expect_err("nothing listens on port 1");
     let message = err.to_string();
     assert!(
-        message.contains("cannot connect to PostgreSQL at postgres://u:***@127.0.0.1:1/x"),
+        message.contains("cannot connect to PostgreSQL at 127.0.0.1:1: "),
         "{message}"
     );
     assert!(
@@ -190,6 +190,39 @@ async fn connection_problems_are_named() {
         .await
         .expect_err("bad port");
     assert!(matches!(err, StorageError::Invalid(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_named_after_the_connect_timeout() {
+    // Connections are accepted by the kernel but nothing ever answers the start-up message.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = silent.local_addr().expect("address").port();
+    let started = std::time::Instant::now();
+    let err = PostgresStorage::connect(&format!(
+        "postgres://u@127.0.0.1:{port}/x?connect_timeout=1&sslmode=disable"
+    ))
+    .await
+    .expect_err("nobody answers");
+    let waited = started.elapsed();
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("127.0.0.1:{port}")) && message.contains("within 1 s"),
+        "{message}"
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(10),
+        "waited {waited:?}"
+    );
+    let err = PostgresStorage::connect("postgres://u@127.0.0.1:1/x?connect_timeout=soon")
+        .await
+        .expect_err("not a number");
+    assert!(
+        matches!(&err, StorageError::Invalid(m) if m.contains("connect_timeout")),
+        "{err:?}"
+    );
+    drop(silent);
 }
 
 #[tokio::test]

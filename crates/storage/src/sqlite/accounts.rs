@@ -5,11 +5,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tidings_core::{
     AccountStore, ApiTokenInfo, ArticleId, Comment, CommentId, CommentOrder, ModerationEntry,
-    ModerationRecord, NewComment, NewUser, PageRequest, Paged, QueuedComment, SessionUser,
-    StorageResult, User, UserId,
+    ModerationRecord, NewApiToken, NewComment, NewUser, PageRequest, Paged, QueuedComment,
+    SessionUser, StorageResult, TokenUser, User, UserId,
 };
 
-use super::{SqliteStorage, comments, moderation, users};
+use super::{SqliteStorage, comments, moderation, tokens, users};
 
 #[async_trait]
 impl AccountStore for SqliteStorage {
@@ -58,25 +58,28 @@ impl AccountStore for SqliteStorage {
         users::revoke_user_sessions(&self.pool, user).await
     }
 
-    async fn create_api_token(
-        &self,
-        user: UserId,
-        token_hash: &str,
-        label: &str,
-    ) -> StorageResult<ApiTokenInfo> {
-        users::create_api_token(&self.pool, user, token_hash, label).await
+    async fn create_api_token(&self, token: NewApiToken) -> StorageResult<ApiTokenInfo> {
+        tokens::create_api_token(&self.pool, token).await
     }
 
-    async fn api_token_user(&self, token_hash: &str) -> StorageResult<Option<User>> {
-        users::api_token_user(&self.pool, token_hash).await
+    async fn api_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<TokenUser>> {
+        tokens::api_token(&self.pool, token_hash, now).await
     }
 
     async fn api_tokens(&self, user: UserId) -> StorageResult<Vec<ApiTokenInfo>> {
-        users::api_tokens(&self.pool, user).await
+        tokens::api_tokens(&self.pool, user).await
     }
 
     async fn revoke_api_token(&self, user: UserId, token_id: i64) -> StorageResult<bool> {
-        users::revoke_api_token(&self.pool, user, token_id).await
+        tokens::revoke_api_token(&self.pool, user, token_id).await
+    }
+
+    async fn revoke_user_api_tokens(&self, user: UserId) -> StorageResult<u64> {
+        tokens::revoke_user_api_tokens(&self.pool, user).await
     }
 
     async fn create_password_reset(

@@ -16,6 +16,7 @@ mod rows;
 mod search_query;
 mod stories;
 mod timestamps;
+mod tokens;
 mod users;
 
 #[cfg(test)]
@@ -99,6 +100,7 @@ impl SqliteStorage {
             .run(&pool)
             .await
             .map_err(|e| StorageError::Backend(format!("database migration failed: {e}")))?;
+        users::fill_name_skeletons(&pool).await?;
         Ok(SqliteStorage { pool })
     }
 }

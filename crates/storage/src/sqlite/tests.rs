@@ -261,3 +261,53 @@ async fn timed_corpus_of_ten_thousand_articles() {
          article {article:?}, latest page {latest:?}, search {search:?}"
     );
 }
+
+#[tokio::test]
+async fn names_from_before_skeletons_get_them_when_the_file_opens() {
+    use tidings_core::{AccountStore as _, NewUser, Role, StorageError};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("names.db");
+    {
+        let storage = SqliteStorage::open(&path).await.expect("open new file");
+        // Rows as an older version wrote them: lower-cased keys, no skeleton, look-alikes.
+        for (name, key) in [
+            ("dave", "dave"),
+            ("d\u{0430}ve", "d\u{0430}ve"),
+            ("\u{ff22}\u{ff2f}\u{ff22}", "\u{ff42}\u{ff4f}\u{ff42}"),
+        ] {
+            sqlx::query(
+                "INSERT INTO users (name, name_key, password_hash, role, created_at)
+                 VALUES (?, ?, 'hash', 'reader', '2026-01-01T00:00:00.000000000Z')",
+            )
+            .bind(name)
+            .bind(key)
+            .execute(&storage.pool)
+            .await
+            .expect("old row");
+        }
+    }
+    let storage = SqliteStorage::open(&path).await.expect("reopen");
+    let missing: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE name_skeleton IS NULL")
+        .fetch_one(&storage.pool)
+        .await
+        .expect("count");
+    assert_eq!(missing.0, 0, "every row has a skeleton");
+    for name in ["dave", "d\u{0430}ve", "bob"] {
+        assert!(
+            storage
+                .user_credentials(name)
+                .await
+                .expect("read")
+                .is_some(),
+            "{name:?} still signs in"
+        );
+    }
+    let again = storage
+        .create_user(NewUser {
+            name: "DAVE".into(),
+            password_hash: "hash".into(),
+            role: Role::Reader,
+        })
+        .await;
+    assert!(matches!(again, Err(StorageError::Conflict(_))), "{again:?}");
+}

@@ -1,18 +1,22 @@
-//! The `users`, `sessions`, `api_tokens` and `password_resets` tables.
+//! The `users`, `sessions` and `password_resets` tables (tokens are in [`super::tokens`]).
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
-use tidings_core::{ApiTokenInfo, NewUser, SessionUser, StorageError, StorageResult, User, UserId};
+use tidings_core::{
+    NewUser, SessionUser, StorageError, StorageResult, User, UserId, name_key, name_skeleton,
+    normalize_name,
+};
 
 use super::account_rows::{USER_COLUMNS, UserRow};
 use super::db_errors::db_error;
-use super::timestamps::{decode, decode_opt, encode};
+use super::timestamps::{decode, encode};
 
 /// The longest user name stored.
 const MAX_NAME_CHARS: usize = 40;
 
 pub(crate) async fn create_user(pool: &SqlitePool, user: NewUser) -> StorageResult<User> {
-    let name = user.name.trim();
+    let name = normalize_name(&user.name);
+    let name = name.as_str();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(StorageError::Invalid(format!(
             "user name: it must have 1 to {MAX_NAME_CHARS} characters"
@@ -23,11 +27,12 @@ pub(crate) async fn create_user(pool: &SqlitePool, user: NewUser) -> StorageResu
     }
     let now = encode("created_at", Utc::now())?;
     let row: UserRow = sqlx::query_as(&format!(
-        "INSERT INTO users (name, name_key, password_hash, role, created_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+        "INSERT INTO users (name, name_key, name_skeleton, password_hash, role, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
     ))
     .bind(name)
-    .bind(name.to_lowercase())
+    .bind(name_key(name))
+    .bind(name_skeleton(name))
     .bind(&user.password_hash)
     .bind(user.role.as_str())
     .bind(&now)
@@ -64,7 +69,7 @@ pub(crate) async fn user_credentials(
     let row: Option<CredentialRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE name_key = ?"
     ))
-    .bind(name.trim().to_lowercase())
+    .bind(name_key(name))
     .fetch_optional(pool)
     .await
     .map_err(db_error)?;
@@ -189,102 +194,6 @@ pub(crate) async fn revoke_user_sessions(pool: &SqlitePool, user: UserId) -> Sto
     Ok(done.rows_affected())
 }
 
-#[derive(sqlx::FromRow)]
-struct TokenRow {
-    id: i64,
-    label: String,
-    created_at: String,
-    last_used_at: Option<String>,
-}
-
-impl TokenRow {
-    fn into_info(self) -> StorageResult<ApiTokenInfo> {
-        Ok(ApiTokenInfo {
-            id: self.id,
-            label: self.label,
-            created_at: decode("api_tokens.created_at", &self.created_at)?,
-            last_used_at: decode_opt("api_tokens.last_used_at", self.last_used_at.as_deref())?,
-        })
-    }
-}
-
-pub(crate) async fn create_api_token(
-    pool: &SqlitePool,
-    user: UserId,
-    token_hash: &str,
-    label: &str,
-) -> StorageResult<ApiTokenInfo> {
-    let label: String = label.trim().chars().take(80).collect();
-    let row: TokenRow = sqlx::query_as(
-        "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)
-         RETURNING id, label, created_at, last_used_at",
-    )
-    .bind(token_hash)
-    .bind(user)
-    .bind(label)
-    .bind(encode("created_at", Utc::now())?)
-    .fetch_one(pool)
-    .await
-    .map_err(db_error)?;
-    row.into_info()
-}
-
-pub(crate) async fn api_token_user(
-    pool: &SqlitePool,
-    token_hash: &str,
-) -> StorageResult<Option<User>> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM api_tokens JOIN users ON users.id = api_tokens.user_id
-         WHERE api_tokens.token_hash = ? AND api_tokens.revoked = 0 AND users.banned = 0"
-    ))
-    .bind(token_hash)
-    .fetch_optional(pool)
-    .await
-    .map_err(db_error)?;
-    if row.is_some() {
-        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?")
-            .bind(encode("last_used_at", Utc::now())?)
-            .bind(token_hash)
-            .execute(pool)
-            .await
-            .map_err(db_error)?;
-    }
-    row.map(UserRow::into_user).transpose()
-}
-
-pub(crate) async fn api_tokens(
-    pool: &SqlitePool,
-    user: UserId,
-) -> StorageResult<Vec<ApiTokenInfo>> {
-    sqlx::query_as::<_, TokenRow>(
-        "SELECT id, label, created_at, last_used_at FROM api_tokens
-         WHERE user_id = ? AND revoked = 0 ORDER BY id",
-    )
-    .bind(user)
-    .fetch_all(pool)
-    .await
-    .map_err(db_error)?
-    .into_iter()
-    .map(TokenRow::into_info)
-    .collect()
-}
-
-pub(crate) async fn revoke_api_token(
-    pool: &SqlitePool,
-    user: UserId,
-    token_id: i64,
-) -> StorageResult<bool> {
-    let done = sqlx::query(
-        "UPDATE api_tokens SET revoked = 1 WHERE id = ? AND user_id = ? AND revoked = 0",
-    )
-    .bind(token_id)
-    .bind(user)
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected() > 0)
-}
-
 pub(crate) async fn create_password_reset(
     pool: &SqlitePool,
     user: UserId,
@@ -318,4 +227,43 @@ pub(crate) async fn consume_password_reset(
     .await
     .map_err(db_error)?;
     Ok(user.map(|(id,)| id))
+}
+
+/// Gives every account made before names had skeletons its key (NFKC, lower-cased) and
+/// skeleton. Look-alike names that were both registered already keep working: the later
+/// account's skeleton is marked with its id so it stays unique, and a key another account
+/// holds stays as it was.
+pub(crate) async fn fill_name_skeletons(pool: &SqlitePool) -> StorageResult<u64> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM users WHERE name_skeleton IS NULL ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+    let mut filled = 0;
+    for (id, name) in rows {
+        let skeleton = name_skeleton(&name);
+        let both = sqlx::query("UPDATE users SET name_key = ?, name_skeleton = ? WHERE id = ?")
+            .bind(name_key(&name))
+            .bind(&skeleton)
+            .bind(id)
+            .execute(pool)
+            .await;
+        match both {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(db))
+                if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+            {
+                tracing::warn!(user = id, "user name looks like another's; kept as it was");
+                sqlx::query("UPDATE users SET name_skeleton = ? WHERE id = ?")
+                    .bind(format!("{skeleton}#{id}"))
+                    .bind(id)
+                    .execute(pool)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Err(e) => return Err(db_error(e)),
+        }
+        filled += 1;
+    }
+    Ok(filled)
 }

@@ -9,7 +9,7 @@ use tidings_core::{
 
 use super::{insert_new, sample_article};
 
-fn new_user(name: &str) -> NewUser {
+pub(crate) fn new_user(name: &str) -> NewUser {
     NewUser {
         name: name.into(),
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
@@ -98,7 +98,7 @@ pub async fn sessions_expire_revoke_and_end_on_ban(storage: &dyn Storage) {
             .is_none()
     );
     storage
-        .create_api_token(ann.id, "t1", "bot")
+        .create_api_token(super::tokens::api_token(ann.id, "t1", None))
         .await
         .expect("token");
     assert!(storage.api_token_user("t1").await.expect("read").is_some());

@@ -19,6 +19,7 @@ pub mod raw_pages;
 pub mod shared_database;
 pub mod stories;
 mod temp_postgres;
+pub mod tokens;
 
 pub use temp_postgres::{DEFAULT_TEST_POSTGRES_URL, TEST_POSTGRES_URL_VAR, TempPostgres};
 
@@ -151,6 +152,9 @@ macro_rules! for_each_check {
             accounts::password_resets_are_one_time,
             accounts::comment_threads_page_and_count,
             accounts::reports_queue_and_the_audit_log,
+            tokens::tokens_carry_scopes_and_expire,
+            tokens::all_tokens_of_a_user_are_revoked_at_once,
+            tokens::look_alike_names_are_refused,
             raw_pages::raw_page_round_trips,
             raw_pages::raw_page_ids_filter,
             raw_pages::purge_drops_old_pages_only,

@@ -92,6 +92,20 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+impl ImportReport {
+    /// Why the import failed as a whole: every line was rejected (one line, for the exit
+    /// status of `tidings import`); `None` when anything was imported or already there.
+    pub fn failure(&self) -> Option<String> {
+        let first = self.rejected.first()?;
+        (self.inserted == 0 && self.duplicates == 0).then(|| {
+            format!(
+                "nothing was imported: all {} lines were rejected (first: {first})",
+                self.rejected.len()
+            )
+        })
+    }
+}
+
 /// Imports every line of `contents`; a bad line is reported and skipped.
 pub async fn import_jsonl(
     app: &App,

@@ -11,6 +11,8 @@ use tidings_web::readers::{hash_password, hash_token, new_token};
 
 use crate::app::App;
 
+/// How long a token made here works (the account page's default lifetime).
+const TOKEN_DAYS: i64 = 90;
 /// How long a password-reset link works.
 const RESET_LINK_HOURS: i64 = 24;
 
@@ -36,7 +38,8 @@ pub enum UserCommand {
     Ban { name: String },
     /// Lift a ban.
     Unban { name: String },
-    /// Create an API token for a user and print it (shown only once).
+    /// Create an API token (read and comment, valid 90 days) for a user and print it (shown
+    /// only once).
     Token {
         name: String,
         #[arg(long, default_value = "command line")]
@@ -180,7 +183,14 @@ pub async fn create_token(app: &App, name: &str, label: &str) -> anyhow::Result<
     let user = find_user(app, name).await?;
     let token = new_token();
     app.storage
-        .create_api_token(user.id, &hash_token(&token), label)
+        .create_api_token(tidings_core::NewApiToken {
+            user: user.id,
+            token_hash: hash_token(&token),
+            label: label.to_owned(),
+            kind: tidings_core::TokenKind::Api,
+            scopes: tidings_core::TokenScopes::new(&tidings_core::TokenScope::ALL),
+            expires_at: Some(Utc::now() + Duration::days(TOKEN_DAYS)),
+        })
         .await?;
     Ok(token)
 }

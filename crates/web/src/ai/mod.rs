@@ -9,16 +9,14 @@ mod briefing;
 mod panel;
 mod rate_limit;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::routing::get;
 
 pub use briefing::brief_for_story;
 pub use panel::{AiPanelView, PanelRequest, attach_panel};
 pub use rate_limit::QuestionLimiter;
+
+pub use crate::client_address::ClientIp;
 
 use crate::AppState;
 
@@ -36,23 +34,6 @@ impl AiServices {
             assistant,
             limiter: QuestionLimiter::default(),
         }
-    }
-}
-
-/// The client's address (from the connection; one shared bucket when unknown).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
-        ))
     }
 }
 

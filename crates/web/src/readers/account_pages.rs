@@ -1,6 +1,7 @@
-//! Account pages: register, sign in (throttled per account and per address, one answer for
-//! an unknown name and a wrong password), sign out here or everywhere, the account page with
-//! API tokens, and password reset by one-time link.
+//! Account pages: register, sign in (throttled per address and name and per address, slowed
+//! per account; one answer for an unknown name and a wrong password), sign out here or
+//! everywhere (sessions and API tokens), and password reset by one-time link. The account
+//! page with its tokens is in [`super::token_pages`].
 
 use askama::Template;
 use axum::Form;
@@ -10,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
-use tidings_core::{ApiTokenInfo, NewUser, Role, StorageError, User};
+use tidings_core::{NewUser, Role, StorageError, User};
 
 use super::passwords::{hash_password, verify_password};
 use super::session::{Credentials, SESSION_COOKIE, Viewer, cookie_header, hash_token, new_token};
@@ -39,17 +40,6 @@ pub struct AccountFormPage {
     pub alternative_text: String,
 }
 
-#[derive(Template)]
-#[template(path = "account.html")]
-pub struct AccountPage {
-    pub chrome: Chrome,
-    pub user: User,
-    pub csrf_token: String,
-    pub tokens: Vec<ApiTokenInfo>,
-    /// A token just created, shown this once.
-    pub new_token: Option<String>,
-}
-
 #[derive(Debug, Deserialize)]
 pub struct CredentialsForm {
     pub csrf_token: Option<String>,
@@ -67,7 +57,6 @@ pub struct NextQuery {
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
     pub csrf_token: Option<String>,
-    pub label: Option<String>,
 }
 
 /// A path on this site to return to (never another site: no scheme, no `//`).
@@ -119,7 +108,11 @@ fn form_page(state: &AppState, viewer: &Viewer, register: bool) -> AccountFormPa
     }
 }
 
-fn respond(viewer: &Viewer, status: StatusCode, page: &impl Template) -> WebResult<Response> {
+pub(super) fn respond(
+    viewer: &Viewer,
+    status: StatusCode,
+    page: &impl Template,
+) -> WebResult<Response> {
     Ok(viewer.with_cookies((status, Html(page.render()?))))
 }
 
@@ -168,7 +161,8 @@ pub async fn register(
 ) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let mut page = form_page(&state, &viewer, true);
-    let name = form.name.unwrap_or_default().trim().to_owned();
+    // Stored in NFKC, so what is checked is what is stored.
+    let name = tidings_core::normalize_name(&form.name.unwrap_or_default());
     page.name.clone_from(&name);
     page.next = local_path(form.next.as_deref());
     if !state.accounts.registration_open {
@@ -213,7 +207,10 @@ pub async fn register(
     let user = match created {
         Ok(user) => user,
         Err(StorageError::Conflict(_)) => {
-            page.error = Some("That name is taken; please choose another.".into());
+            page.error = Some(
+                "That name is taken, or looks too much like one that is; please choose another."
+                    .into(),
+            );
             return respond(&viewer, StatusCode::CONFLICT, &page);
         }
         Err(other) => return Err(other.into()),
@@ -232,12 +229,15 @@ pub async fn signin(
     let name = form.name.unwrap_or_default().trim().to_owned();
     page.name.clone_from(&name);
     page.next = local_path(form.next.as_deref());
-    let account_key = format!("name:{}", name.to_lowercase());
+    let account_key = format!("name:{}", tidings_core::name_key(&name));
+    let pair_key = format!("{}|{account_key}", viewer.client);
     let storage = state.storage.as_ref();
+    // Locked out: this address for this name, or this address altogether. A name alone is
+    // never locked, or anyone could lock its owner out.
     let wait = [
         settings
-            .signin_per_account
-            .wait_for(storage, &account_key)
+            .signin_per_pair
+            .wait_for(storage, &pair_key)
             .await?,
         settings
             .signin_per_ip
@@ -254,6 +254,16 @@ pub async fn signin(
         ));
         return respond(&viewer, StatusCode::TOO_MANY_REQUESTS, &page);
     }
+    // Slowed down: an account failing from many addresses answers everyone later, the right
+    // password included, which still gets in.
+    let failures = settings
+        .signin_per_account
+        .count(storage, &account_key)
+        .await?;
+    let slowdown = settings.signin_slowdown(failures);
+    if !slowdown.is_zero() {
+        tokio::time::sleep(slowdown).await;
+    }
     let credentials = state.storage.user_credentials(&name).await?;
     let password = form.password.unwrap_or_default();
     let stored = credentials.as_ref().map_or_else(
@@ -265,6 +275,7 @@ pub async fn signin(
         .unwrap_or(false);
     match credentials {
         Some((user, _)) if matches && !user.banned => {
+            settings.signin_per_pair.clear(storage, &pair_key).await?;
             settings
                 .signin_per_account
                 .clear(storage, &account_key)
@@ -272,6 +283,7 @@ pub async fn signin(
             start_session(&state, &user, &page.next).await
         }
         _ => {
+            settings.signin_per_pair.record(storage, &pair_key).await?;
             settings
                 .signin_per_account
                 .record(storage, &account_key)
@@ -336,64 +348,8 @@ pub async fn signout_everywhere(
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     state.storage.revoke_user_sessions(user.id).await?;
+    state.storage.revoke_user_api_tokens(user.id).await?;
     Ok(with_cookie(Redirect::to("/"), &cleared_session(&state)))
-}
-
-async fn account_page(
-    state: &AppState,
-    viewer: &Viewer,
-    new: Option<String>,
-) -> WebResult<Response> {
-    let Some(user) = viewer.user.clone() else {
-        return Ok(Redirect::to("/account/signin?next=/account").into_response());
-    };
-    let tokens = state.storage.api_tokens(user.id).await?;
-    let page = AccountPage {
-        chrome: Chrome::new(&state.site, "Your account", None),
-        user,
-        csrf_token: viewer.csrf_token.clone(),
-        tokens,
-        new_token: new,
-    };
-    respond(viewer, StatusCode::OK, &page)
-}
-
-pub async fn account(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
-    account_page(&state, &viewer, None).await
-}
-
-pub async fn create_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> WebResult<Response> {
-    viewer.check_csrf(form.csrf_token.as_deref())?;
-    let user = viewer.require_user()?;
-    let token = new_token();
-    let label = form.label.unwrap_or_default();
-    let label = if label.trim().is_empty() {
-        "API token".to_owned()
-    } else {
-        label
-    };
-    state
-        .storage
-        .create_api_token(user.id, &hash_token(&token), &label)
-        .await?;
-    account_page(&state, &viewer, Some(token)).await
-}
-
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    Path(raw_id): Path<String>,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> WebResult<Redirect> {
-    viewer.check_csrf(form.csrf_token.as_deref())?;
-    let user = viewer.require_user()?;
-    let id = super::comment_forms::parse_id(&raw_id, "Token")?;
-    state.storage.revoke_api_token(user.id, id).await?;
-    Ok(Redirect::to("/account"))
 }
 
 fn reset_page(state: &AppState, viewer: &Viewer, token: &str) -> AccountFormPage {
@@ -447,6 +403,7 @@ pub async fn reset_password(
     };
     state.storage.set_password_hash(user, &hash).await?;
     state.storage.revoke_user_sessions(user).await?;
+    state.storage.revoke_user_api_tokens(user).await?;
     Ok(Redirect::to("/account/signin?reset=1").into_response())
 }
 

@@ -1,6 +1,7 @@
 //! The comments JSON API: `GET`/`POST /api/v1/articles/{id}/comments`, `PATCH`/`DELETE
-//! /api/v1/comments/{id}`. Clients authenticate with `Authorization: Bearer <token>`; a
-//! browser using its session cookie must also send the `X-CSRF-Token` header.
+//! /api/v1/comments/{id}`. Clients authenticate with `Authorization: Bearer <token>` (writes
+//! need a token with the `comment` scope); a browser using its session cookie must also send
+//! the `X-CSRF-Token` header.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -8,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tidings_core::{Comment, CommentId, PageRequest};
+use tidings_core::{Comment, CommentId, PageRequest, TokenScope};
 
 use super::comment_actions;
 use super::comment_forms::parse_id;
@@ -87,8 +88,11 @@ pub struct EditCommentJson {
     pub body: String,
 }
 
+/// A write: a signed-in user, with a token allowed to comment or a cookie and its CSRF
+/// header.
 fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), WebError> {
     viewer.require_user()?;
+    viewer.require_scope(TokenScope::Comment)?;
     let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     viewer.check_csrf(header)
 }

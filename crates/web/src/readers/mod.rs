@@ -16,11 +16,15 @@ mod moderation_pages;
 mod passwords;
 mod session;
 mod settings;
+mod token_pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
 use axum::routing::{get, patch, post};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
@@ -37,6 +41,27 @@ pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// Account, comment, moderation and comment-API routes, with their body size limit.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(private_pages())
+        .route("/article/{id}/comments", post(comment_forms::post_comment))
+        .route("/comments/{id}/edit", post(comment_forms::edit_comment))
+        .route("/comments/{id}/delete", post(comment_forms::delete_comment))
+        .route("/comments/{id}/report", post(comment_forms::report_comment))
+        .route(
+            "/api/v1/articles/{id}/comments",
+            get(comment_api::list).post(comment_api::create),
+        )
+        .route(
+            "/api/v1/comments/{id}",
+            patch(comment_api::edit).delete(comment_api::delete),
+        )
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+}
+
+/// Pages showing secrets or personal data (the account page with a new token, reset links,
+/// the moderation queue and log): never kept by a browser or proxy cache.
+fn private_pages() -> Router<AppState> {
+    Router::new()
         .route(
             "/account/register",
             get(account_pages::register_form).post(account_pages::register),
@@ -50,20 +75,16 @@ pub fn routes() -> Router<AppState> {
             "/account/signout-everywhere",
             post(account_pages::signout_everywhere),
         )
-        .route("/account", get(account_pages::account))
-        .route("/account/tokens", post(account_pages::create_token))
+        .route("/account", get(token_pages::account))
+        .route("/account/tokens", post(token_pages::create_token))
         .route(
             "/account/tokens/{id}/revoke",
-            post(account_pages::revoke_token),
+            post(token_pages::revoke_token),
         )
         .route(
             "/account/reset/{token}",
             get(account_pages::reset_form).post(account_pages::reset_password),
         )
-        .route("/article/{id}/comments", post(comment_forms::post_comment))
-        .route("/comments/{id}/edit", post(comment_forms::edit_comment))
-        .route("/comments/{id}/delete", post(comment_forms::delete_comment))
-        .route("/comments/{id}/report", post(comment_forms::report_comment))
         .route("/moderation", get(moderation_pages::queue))
         .route("/moderation/log", get(moderation_pages::log))
         .route(
@@ -74,16 +95,10 @@ pub fn routes() -> Router<AppState> {
             "/moderation/users/{id}/{action}",
             post(moderation_pages::user_action),
         )
-        .route(
-            "/api/v1/articles/{id}/comments",
-            get(comment_api::list).post(comment_api::create),
-        )
-        .route(
-            "/api/v1/comments/{id}",
-            patch(comment_api::edit).delete(comment_api::delete),
-        )
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// Fills in each card's count of public comments.

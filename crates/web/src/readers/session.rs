@@ -1,10 +1,10 @@
-//! Who is asking: the [`Viewer`] extractor reads the session cookie or the API token, the
-//! client's address, and computes the CSRF token for the forms it is shown. Tokens are
-//! random, given to the browser once, and stored only as SHA-256 digests.
+//! Who is asking: the [`Viewer`] extractor reads the session cookie (or, on `/api/` routes
+//! only, the API token), the client's address, and computes the CSRF token for the forms it
+//! is shown. Pages and forms never take an API token as a credential, so a leaked token
+//! cannot open the account page, mint more tokens or act as a moderator. Tokens are random,
+//! given to the browser once, and stored only as SHA-256 digests.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -13,10 +13,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use tidings_core::User;
+use tidings_core::{TokenScope, TokenScopes, User};
 
 use super::csrf::{anonymous_csrf_token, session_csrf_token, tokens_match};
-use super::settings::AccountSettings;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 
@@ -40,8 +39,9 @@ pub enum Credentials {
     Anonymous,
     /// A session cookie (raw token, kept to sign the CSRF token and to sign out).
     Session(String),
-    /// An `Authorization: Bearer` API token; exempt from CSRF checks.
-    ApiToken,
+    /// An `Authorization: Bearer` API token (on `/api/` routes only) with what it may do;
+    /// exempt from CSRF checks.
+    ApiToken(TokenScopes),
     /// An `Authorization` header that named no valid token.
     BadToken,
 }
@@ -68,18 +68,32 @@ impl Viewer {
     /// The signed-in user, or `Unauthorized`.
     pub fn require_user(&self) -> WebResult<&User> {
         match (&self.user, &self.credentials) {
-            (_, Credentials::BadToken) => {
-                Err(WebError::Unauthorized("the API token is not valid".into()))
-            }
+            (_, Credentials::BadToken) => Err(WebError::Unauthorized(
+                "the API token is not valid (unknown, revoked or expired)".into(),
+            )),
             (Some(user), _) => Ok(user),
             (None, _) => Err(WebError::Unauthorized("please sign in first".into())),
+        }
+    }
+
+    /// Refuses a request made with an API token that lacks `scope` (a session may do
+    /// everything its user may).
+    pub fn require_scope(&self, scope: TokenScope) -> WebResult<()> {
+        match &self.credentials {
+            Credentials::ApiToken(scopes) if !scopes.contains(scope) => {
+                Err(WebError::Forbidden(format!(
+                    "this API token lacks the {} scope; create a token with it on your account page",
+                    scope.as_str()
+                )))
+            }
+            _ => Ok(()),
         }
     }
 
     /// Refuses a state-changing request whose CSRF token is missing or wrong (requests with
     /// an API token are exempt).
     pub fn check_csrf(&self, submitted: Option<&str>) -> WebResult<()> {
-        if self.credentials == Credentials::ApiToken {
+        if matches!(self.credentials, Credentials::ApiToken(_)) {
             return Ok(());
         }
         if self.new_form_cookie.is_some() {
@@ -131,23 +145,13 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty() && value.len() <= 200)
 }
 
-fn client_address(parts: &Parts, settings: &AccountSettings) -> String {
-    if settings.trust_forwarded_for
-        && let Some(last) = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|hop| !hop.is_empty())
-    {
-        return last.to_owned();
-    }
-    parts
+/// Whether the request is for the JSON API, the only place an API token is a credential.
+fn is_api_route(parts: &Parts) -> bool {
+    let path = parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.path(), |original| original.0.path());
+    path.starts_with("/api/")
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
@@ -167,7 +171,8 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
         let settings = &state.accounts;
         let storage = &state.storage;
-        let client = client_address(parts, settings);
+        let client = crate::client_address(parts, settings.trust_forwarded_for)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         let mut viewer = Viewer {
             user: None,
             credentials: Credentials::Anonymous,
@@ -176,17 +181,20 @@ impl FromRequestParts<AppState> for Viewer {
             new_form_cookie: None,
             secure_cookies: settings.secure_cookies,
         };
-        if let Some(token) = bearer_token(&parts.headers) {
-            let user = match token {
-                Some(token) => storage.api_token_user(&hash_token(&token)).await?,
+        if is_api_route(parts)
+            && let Some(token) = bearer_token(&parts.headers)
+        {
+            let found = match token {
+                Some(token) => storage.api_token(&hash_token(&token), Utc::now()).await?,
                 None => None,
             };
-            viewer.credentials = if user.is_some() {
-                Credentials::ApiToken
-            } else {
-                Credentials::BadToken
-            };
-            viewer.user = user;
+            match found {
+                Some(found) => {
+                    viewer.credentials = Credentials::ApiToken(found.token.scopes);
+                    viewer.user = Some(found.user);
+                }
+                None => viewer.credentials = Credentials::BadToken,
+            }
             return Ok(viewer);
         }
         if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE)

@@ -1,4 +1,5 @@
-//! How accounts and comments behave (cookie security, session length, sign-in throttling,
+//! How accounts and comments behave (cookie security, session length, sign-in throttling
+//! and slow-down,
 //! the comment rules) and what goes with them: the site-wide secret that signs anonymous
 //! forms' CSRF tokens and the throttles, both kept in the database so that every web process
 //! of a site agrees.
@@ -61,17 +62,28 @@ pub struct AccountSettings {
     pub rules: CommentRules,
     /// Read from the database on first use (created there by the first process to ask).
     secret: Arc<OnceCell<[u8; 32]>>,
-    pub(crate) signin_per_account: Throttle,
+    /// Failed sign-ins per address and name: a lock-out for that pair only.
+    pub(crate) signin_per_pair: Throttle,
+    /// Failed sign-ins per address, whatever the names.
     pub(crate) signin_per_ip: Throttle,
+    /// Failed sign-ins per account from anywhere: counted for the slow-down, never a lock-out
+    /// (anyone may type a name, so a lock-out per account would lock out its owner).
+    pub(crate) signin_per_account: Throttle,
+    /// The slow-down per failure beyond [`SIGNIN_FAILURES_PER_ACCOUNT`], and its ceiling.
+    pub signin_slowdown_step: Duration,
+    pub signin_slowdown_max: Duration,
     pub(crate) posts_per_account: Throttle,
     pub(crate) posts_per_ip: Throttle,
     pub(crate) registrations_per_ip: Throttle,
     pub(crate) dummy_hash: Arc<DummyHash>,
 }
 
-/// Failed sign-ins allowed per account, and per address, in [`SIGNIN_WINDOW`].
-pub const SIGNIN_FAILURES_PER_ACCOUNT: u32 = 5;
+/// Failed sign-ins allowed per address and name, and per address, in [`SIGNIN_WINDOW`].
+pub const SIGNIN_FAILURES_PER_PAIR: u32 = 5;
 pub const SIGNIN_FAILURES_PER_IP: u32 = 20;
+/// Failed sign-ins of one account (from anywhere) in [`SIGNIN_WINDOW`] after which every
+/// attempt on it is answered more slowly.
+pub const SIGNIN_FAILURES_PER_ACCOUNT: u32 = 5;
 pub const SIGNIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Accounts one address may register per hour.
 pub const REGISTRATIONS_PER_IP_PER_HOUR: u32 = 10;
@@ -86,12 +98,15 @@ impl AccountSettings {
             registration_open: true,
             session_lifetime: Duration::from_secs(30 * 24 * 3600),
             secret: Arc::new(OnceCell::new()),
+            signin_per_pair: Throttle::new("signin-pair", SIGNIN_FAILURES_PER_PAIR, SIGNIN_WINDOW),
+            signin_per_ip: Throttle::new("signin-ip", SIGNIN_FAILURES_PER_IP, SIGNIN_WINDOW),
             signin_per_account: Throttle::new(
                 "signin-account",
                 SIGNIN_FAILURES_PER_ACCOUNT,
                 SIGNIN_WINDOW,
             ),
-            signin_per_ip: Throttle::new("signin-ip", SIGNIN_FAILURES_PER_IP, SIGNIN_WINDOW),
+            signin_slowdown_step: Duration::from_secs(1),
+            signin_slowdown_max: Duration::from_secs(5),
             posts_per_account: Throttle::new("posts-account", rules.account_posts_per_hour, HOUR),
             posts_per_ip: Throttle::new("posts-ip", rules.ip_posts_per_hour, HOUR),
             registrations_per_ip: Throttle::new(
@@ -106,6 +121,15 @@ impl AccountSettings {
 }
 
 impl AccountSettings {
+    /// How long to hold a sign-in for an account with `failures` recent failures: nothing up
+    /// to [`SIGNIN_FAILURES_PER_ACCOUNT`], then one step more per failure, up to the ceiling.
+    pub(crate) fn signin_slowdown(&self, failures: u32) -> Duration {
+        let beyond = (failures + 1).saturating_sub(SIGNIN_FAILURES_PER_ACCOUNT);
+        self.signin_slowdown_step
+            .saturating_mul(beyond)
+            .min(self.signin_slowdown_max)
+    }
+
     /// The secret that signs anonymous forms' CSRF tokens, the same in every process.
     pub(crate) async fn csrf_secret(&self, storage: &dyn Storage) -> StorageResult<[u8; 32]> {
         self.secret
