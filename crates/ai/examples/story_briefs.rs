@@ -1,5 +1,5 @@
 //! Prints, for each event of a JSONL corpus (`event`, `outlet`, `title`, `paragraphs`,
-//! `offset_minutes`, as the demo's `crates/tidings/demo/corpus.jsonl`), the headline Tidings
+//! `offset_minutes`, as the demo's `crates/demo/data/corpus.jsonl`), the headline Tidings
 //! chooses, the brief and where the outlets differ: for reading what a story page would
 //! show, story by story.
 

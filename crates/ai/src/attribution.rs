@@ -64,6 +64,9 @@ const STANCE_PHRASES: &[(&str, &str)] = &[
     ("in", "fact"),
 ];
 
+/// Words that open a sentence without being names ("Well, …", "Oh, …").
+const SENTENCE_OPENERS: &[&str] = &["well", "oh", "yes", "now", "still", "meanwhile", "instead"];
+
 /// The writer speaking for themselves.
 const FIRST_PERSON: &[&str] = &["i", "we", "my", "our", "us", "me"];
 
@@ -118,7 +121,12 @@ pub fn attributed(sentence: &str, outlet: &str) -> String {
         .unwrap_or(sentence.len());
     let first_word = &sentence[..first_word_end];
     let lower = first_word.to_lowercase();
-    let rest = if first_word != "I" && tidings_core::is_function_word(&lower) {
+    // Proper nouns keep their capital; words that only open the sentence do not.
+    let opener = tidings_core::is_function_word(&lower)
+        || STANCE_WORDS.contains(&lower.as_str())
+        || SENTENCE_OPENERS.contains(&lower.as_str())
+        || (lower.ends_with("ly") && lower.len() > 4);
+    let rest = if first_word != "I" && opener {
         format!("{lower}{}", &sentence[first_word_end..])
     } else {
         sentence.to_owned()
@@ -178,6 +186,14 @@ mod tests {
         assert_eq!(
             attributed("The timing was odd.", "Metro Wire"),
             "According to Metro Wire, the timing was odd."
+        );
+        assert_eq!(
+            attributed("Providentially, nobody was hurt.", "Metro Wire"),
+            "According to Metro Wire, providentially, nobody was hurt."
+        );
+        assert_eq!(
+            attributed("Sarah Palin apologized.", "Metro Wire"),
+            "According to Metro Wire, Sarah Palin apologized."
         );
         assert_eq!(
             attributed("I was there.", "Metro Wire"),

@@ -239,6 +239,19 @@ fn words_with_gaps(text: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// Phrases that make a count a running total rather than this event's.
+const CUMULATIVE: &[&str] = &[
+    "so far",
+    "thus far",
+    "to date",
+    "a total of",
+    "in total",
+    "in all",
+    "altogether",
+    "this year",
+    "this season",
+];
+
 /// Words before a number that make it approximate.
 const APPROXIMATE: &[&str] = &[
     "least",
@@ -344,6 +357,9 @@ fn claims_in(text: &str, number: usize, stemmer: &WordStemmer) -> Vec<Claim> {
         .filter(|w| !w.lower.chars().any(|c| c.is_ascii_digit()))
         .map(|w| stemmer.stem(&w.lower))
         .collect();
+    // "923 rounds so far" and "300 rounds" in this raid count different things.
+    let lower = text.to_lowercase();
+    let cumulative = CUMULATIVE.iter().any(|marker| lower.contains(marker));
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let Some(value) = exact_number(&word.lower) else {
@@ -384,11 +400,12 @@ fn claims_in(text: &str, number: usize, stemmer: &WordStemmer) -> Vec<Claim> {
         let Some(noun_at) = noun_at else { continue };
         let noun = &words[noun_at];
         let verb = verb_before(&words, i).or_else(|| verb_after(&words, noun_at));
+        let mut verb_key = verb.map(|v| stemmer.stem(v)).unwrap_or_default();
+        if cumulative {
+            verb_key.push_str(" (total)");
+        }
         out.push(Claim {
-            key: (
-                stemmer.stem(&noun.lower),
-                verb.map(|v| stemmer.stem(v)).unwrap_or_default(),
-            ),
+            key: (stemmer.stem(&noun.lower), verb_key),
             noun: noun.lower.clone(),
             verb: verb.map(str::to_owned),
             value,
@@ -512,6 +529,16 @@ mod tests {
                 "{text}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_running_total_is_not_this_events_count() {
+        let stemmer = WordStemmer::default();
+        let total = claims_in("So far the navy has seized 923 rounds.", 1, &stemmer);
+        let raid = claims_in("The navy seized 300 rounds.", 1, &stemmer);
+        assert_eq!(total.len(), 1);
+        assert_eq!(raid.len(), 1);
+        assert_ne!(total[0].key, raid[0].key);
     }
 
     #[test]

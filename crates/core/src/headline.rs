@@ -33,6 +33,25 @@ const TITLE_NOTES: &[&str] = &[
 /// The headline of a story: the cleaned title of the original article that best represents
 /// the coverage (copies stand in only when there is no original). Empty for no articles.
 pub fn story_headline(articles: &[StoryArticle]) -> String {
+    let ranked = ranked_titles(articles);
+    ranked
+        .first()
+        .map(|(_, title)| title.clone())
+        .or_else(|| articles.first().map(|a| a.card.title.trim().to_owned()))
+        .unwrap_or_default()
+}
+
+/// The story's original articles (copies when there is no original), most representative
+/// first: the order in which a brief across the coverage should read them.
+pub fn representative_articles(articles: &[StoryArticle]) -> Vec<crate::types::ArticleId> {
+    ranked_titles(articles)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The articles' ids and cleaned titles, best headline first (ties: the earlier report).
+fn ranked_titles(articles: &[StoryArticle]) -> Vec<(crate::types::ArticleId, String)> {
     let originals: Vec<&StoryArticle> = articles.iter().filter(|a| a.copy_of.is_none()).collect();
     let pool: Vec<&StoryArticle> = if originals.is_empty() {
         articles.iter().collect()
@@ -63,12 +82,9 @@ pub fn story_headline(articles: &[StoryArticle]) -> String {
             .any(|(i, c)| i != own && c.caps_words.contains(word))
     };
     let others = pool.len().saturating_sub(1).max(1) as f64;
-    let mut best: Option<(f64, usize)> = None;
+    let mut scored: Vec<(f64, usize)> = Vec::with_capacity(pool.len());
     for &i in &earliest {
         let candidate = &candidates[i];
-        if candidate.cleaned.is_empty() {
-            continue;
-        }
         let mut score = 0.0;
         let mut unsupported = 0usize;
         let mut from_first_report = 0usize;
@@ -104,13 +120,18 @@ pub fn story_headline(articles: &[StoryArticle]) -> String {
             .count();
         score -= 0.3 * shouting.min(3) as f64;
         score -= candidate.oddness();
-        if best.is_none_or(|(b, _)| score > b + 1e-9) {
-            best = Some((score, i));
+        if candidate.cleaned.is_empty() {
+            score = f64::MIN;
         }
+        scored.push((score, i));
     }
-    best.map(|(_, i)| candidates[i].cleaned.clone())
-        .or_else(|| pool.first().map(|a| a.card.title.trim().to_owned()))
-        .unwrap_or_default()
+    // Stable: equal scores keep the earlier report first. Rounded, so that sums taken in
+    // another order (the terms are a set) rank the same.
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse((score * 1e6).round() as i64));
+    scored
+        .into_iter()
+        .map(|(_, i)| (pool[i].card.id, candidates[i].cleaned.clone()))
+        .collect()
 }
 
 /// One article's title as the chooser weighs it.
@@ -483,6 +504,31 @@ mod tests {
             "Trump - Biden: the debate"
         );
         assert_eq!(clean_title("UPDATE:", &publishers), "UPDATE:");
+    }
+
+    #[test]
+    fn articles_are_ranked_best_headline_first() {
+        let story = vec![
+            article(
+                1,
+                "A",
+                "Sixers hire Cheeks as coach",
+                "The Sixers hired Cheeks.",
+            ),
+            article(
+                2,
+                "B",
+                "Sixers fire coach Cheeks",
+                "The Sixers fired coach Cheeks.",
+            ),
+            article(
+                3,
+                "C",
+                "Sixers fire Cheeks as coach",
+                "The Sixers fired Cheeks.",
+            ),
+        ];
+        assert_eq!(representative_articles(&story), [2, 3, 1]);
     }
 
     #[test]

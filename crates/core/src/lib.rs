@@ -19,7 +19,7 @@ pub use accounts::AccountStore;
 pub use ai_cache::{AiCacheKey, AiStore};
 pub use coordination::{CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob};
 pub use english::{FUNCTION_WORDS, is_function_word};
-pub use headline::{clean_title, story_headline};
+pub use headline::{clean_title, representative_articles, story_headline};
 pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};
 pub use stories::{

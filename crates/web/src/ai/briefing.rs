@@ -51,14 +51,10 @@ impl StoryBriefPayload {
     }
 }
 
-/// The articles a story's brief reads: its originals, oldest first.
+/// The articles a story's brief reads: its originals, those that represent the coverage
+/// best first (the order its headline is chosen in).
 fn brief_ids(story: &tidings_core::Story) -> Vec<ArticleId> {
-    story
-        .articles
-        .iter()
-        .filter(|a| a.copy_of.is_none())
-        .map(|a| a.card.id)
-        .collect()
+    tidings_core::representative_articles(&story.articles)
 }
 
 /// The sources for a brief: each article's body as its policy lets Tidings show it.
