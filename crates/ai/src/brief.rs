@@ -28,7 +28,7 @@ pub struct BriefSource {
 /// Most outlets a brief sentence cites.
 const MAX_CITATIONS: usize = 4;
 /// How close (cosine of content stems) another outlet's sentence must be to report the same.
-const SAME_REPORT: f64 = 0.45;
+const SAME_REPORT: f64 = 0.55;
 /// Sentences of each article compared when looking for the same report.
 const SENTENCES_COMPARED: usize = 30;
 
