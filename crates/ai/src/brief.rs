@@ -1,13 +1,17 @@
 //! The story brief: a short summary across every outlet's coverage of one story, each
-//! sentence naming the outlet it comes from, and the facts on which outlets differ (numbers
-//! counting the same thing, days, and names spelled or given differently).
+//! sentence citing the outlets that report it (its own first), an outlet's view or
+//! unconfirmed claim attributed to it ("According to …"), and the counts on which outlets
+//! differ ([`crate::differences`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::attribution::{attributed, needs_attribution};
+use crate::differences::disagreements;
+pub use crate::differences::{Disagreement, DisputedValue, OutletClaim};
 use crate::summary::{cosine, summarize};
-use crate::text::{AnalyzedArticle, is_stop_word, looks_like_name, raw_words};
+use crate::text::AnalyzedArticle;
 
 /// Most sentences in a brief.
 pub const BRIEF_SENTENCES: usize = 4;
@@ -21,6 +25,13 @@ pub struct BriefSource {
     pub text: String,
 }
 
+/// Most outlets a brief sentence cites.
+const MAX_CITATIONS: usize = 4;
+/// How close (cosine of content stems) another outlet's sentence must be to report the same.
+const SAME_REPORT: f64 = 0.55;
+/// Sentences of each article compared when looking for the same report.
+const SENTENCES_COMPARED: usize = 30;
+
 /// A sentence of the brief and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BriefSentence {
@@ -28,25 +39,25 @@ pub struct BriefSentence {
     pub article_id: i64,
     /// 1-based sentence number in that article.
     pub sentence: usize,
+    /// The sentence as the brief shows it: the article's own, attributed to its outlet
+    /// when it gives the outlet's view ("According to …, …").
     pub text: String,
+    /// The article's sentence as written.
+    pub quote: String,
+    /// Whether `text` attributes the sentence to its outlet.
+    pub attributed: bool,
+    /// Every outlet reporting it: this sentence first, then other outlets' sentences that
+    /// say the same, one per outlet.
+    pub citations: Vec<SentenceRef>,
 }
 
-/// What one outlet says about a disputed fact.
+/// One outlet's sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OutletClaim {
+pub struct SentenceRef {
     pub outlet: String,
     pub article_id: i64,
-    pub value: String,
+    /// 1-based sentence number in that article.
     pub sentence: usize,
-    pub text: String,
-}
-
-/// A fact the outlets report differently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Disagreement {
-    /// What the fact is about ("pirates", "day", "surname Smith").
-    pub about: String,
-    pub claims: Vec<OutletClaim>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +93,7 @@ fn brief_sentences(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec
         number: usize,
         text: String,
         stems: HashMap<String, f64>,
+        opinion: bool,
     }
     let mut candidates = Vec::new();
     let mut story: HashMap<String, f64> = HashMap::new();
@@ -95,6 +107,7 @@ fn brief_sentences(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec
             candidates.push(Candidate {
                 source,
                 number: sentence.number,
+                opinion: needs_attribution(&sentence.text),
                 text: sentence.text,
                 stems,
             });
@@ -117,7 +130,8 @@ fn brief_sentences(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec
                     .any(|&j| sources[candidates[j].source].outlet == sources[c.source].outlet);
                 let score = cosine(&stems, &story_ref) + 0.3 / c.number as f64
                     - 0.8 * redundancy
-                    - if same_outlet { 0.3 } else { 0.0 };
+                    - if same_outlet { 0.3 } else { 0.0 }
+                    - if c.opinion { 0.2 } else { 0.0 };
                 (i, score)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -130,263 +144,81 @@ fn brief_sentences(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec
         .into_iter()
         .map(|i| {
             let c = &candidates[i];
-            BriefSentence {
-                outlet: sources[c.source].outlet.clone(),
-                article_id: sources[c.source].article_id,
+            let source = &sources[c.source];
+            let own = SentenceRef {
+                outlet: source.outlet.clone(),
+                article_id: source.article_id,
                 sentence: c.number,
-                text: c.text.clone(),
+            };
+            BriefSentence {
+                outlet: source.outlet.clone(),
+                article_id: source.article_id,
+                sentence: c.number,
+                text: if c.opinion {
+                    attributed(&c.text, &source.outlet)
+                } else {
+                    c.text.clone()
+                },
+                quote: c.text.clone(),
+                attributed: c.opinion,
+                citations: citations(own, &as_ref(&c.stems), sources, analyzed),
             }
         })
+        .collect()
+}
+
+/// The sentence's own citation, then per other outlet its sentence closest to it, when
+/// that one reports the same.
+fn citations(
+    own: SentenceRef,
+    stems: &HashMap<&str, f64>,
+    sources: &[BriefSource],
+    analyzed: &[AnalyzedArticle],
+) -> Vec<SentenceRef> {
+    let mut best: HashMap<&str, (f64, SentenceRef)> = HashMap::new();
+    for (source, article) in sources.iter().zip(analyzed) {
+        if source.outlet == own.outlet {
+            continue;
+        }
+        for (index, sentence) in article
+            .sentences
+            .iter()
+            .enumerate()
+            .take(SENTENCES_COMPARED)
+        {
+            let mut other: HashMap<&str, f64> = HashMap::new();
+            for stem in article.content_stems(index) {
+                *other.entry(stem).or_insert(0.0) += 1.0;
+            }
+            let similarity = cosine(stems, &other);
+            let better = best
+                .get(source.outlet.as_str())
+                .is_none_or(|(b, _)| similarity > *b);
+            if similarity >= SAME_REPORT && better {
+                best.insert(
+                    &source.outlet,
+                    (
+                        similarity,
+                        SentenceRef {
+                            outlet: source.outlet.clone(),
+                            article_id: source.article_id,
+                            sentence: sentence.number,
+                        },
+                    ),
+                );
+            }
+        }
+    }
+    let mut others: Vec<(f64, SentenceRef)> = best.into_values().collect();
+    others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.outlet.cmp(&b.1.outlet)));
+    std::iter::once(own)
+        .chain(others.into_iter().map(|(_, r)| r))
+        .take(MAX_CITATIONS)
         .collect()
 }
 
 fn as_ref(m: &HashMap<String, f64>) -> HashMap<&str, f64> {
     m.iter().map(|(k, v)| (k.as_str(), *v)).collect()
-}
-
-/// A fact found in one sentence: what it is about and its value.
-struct Fact {
-    about: String,
-    value: String,
-    sentence: usize,
-}
-
-/// Numbers keyed by the word they count, weekdays keyed as "day", and names keyed by
-/// surname, gathered per outlet; a key with more than one value across outlets differs.
-fn disagreements(sources: &[BriefSource], analyzed: &[AnalyzedArticle]) -> Vec<Disagreement> {
-    let mut by_key: BTreeMap<String, Vec<OutletClaim>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for (source, article) in sources.iter().zip(analyzed) {
-        for sentence in &article.sentences {
-            for fact in facts(&sentence.text, sentence.number, article) {
-                // The first value an outlet gives for a key is its claim.
-                if seen.insert((source.outlet.clone(), fact.about.clone())) {
-                    by_key.entry(fact.about).or_default().push(OutletClaim {
-                        outlet: source.outlet.clone(),
-                        article_id: source.article_id,
-                        value: fact.value,
-                        sentence: fact.sentence,
-                        text: sentence.text.clone(),
-                    });
-                }
-            }
-        }
-    }
-    by_key
-        .into_iter()
-        .filter(|(_, claims)| {
-            // Claims are one per outlet: two values mean two outlets disagree.
-            let values: BTreeSet<&str> = claims.iter().map(|c| c.value.as_str()).collect();
-            values.len() > 1
-        })
-        .map(|(about, claims)| Disagreement { about, claims })
-        .take(6)
-        .collect()
-}
-
-fn facts(text: &str, number: usize, article: &AnalyzedArticle) -> Vec<Fact> {
-    let words: Vec<&str> = raw_words(text).collect();
-    let mut out = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        if let Some(value) = number_value(word) {
-            // The counted thing: the next content word, skipping adjectives is beyond us.
-            let counted = words[i + 1..]
-                .iter()
-                .take(2)
-                .find(|w| !is_stop_word(&w.to_lowercase()) && number_value(w).is_none());
-            if let Some(counted) = counted
-                && counted.chars().all(char::is_alphabetic)
-                && !crate::text::is_time_word(counted)
-            {
-                out.push(Fact {
-                    about: article.stemmer.stem(counted),
-                    value,
-                    sentence: number,
-                });
-            }
-        } else if WEEKDAYS.contains(&word.to_lowercase().as_str()) && number <= 3 {
-            out.push(Fact {
-                about: "day".to_owned(),
-                value: (*word).to_owned(),
-                sentence: number,
-            });
-        } else if i > 0
-            && looks_like_name(words[i - 1])
-            && looks_like_name(word)
-            && words[i - 1].len() > 2
-            && !NOT_FIRST_NAMES.contains(&words[i - 1].to_lowercase().as_str())
-            && !NOT_SURNAMES.contains(&word.to_lowercase().as_str())
-        {
-            out.push(Fact {
-                about: format!("name {word}"),
-                value: format!("{} {word}", words[i - 1]),
-                sentence: number,
-            });
-        }
-    }
-    out
-}
-
-/// Words before a capitalized word that are titles or place words, not first names.
-const NOT_FIRST_NAMES: &[&str] = &[
-    "gov",
-    "governor",
-    "president",
-    "sen",
-    "senator",
-    "rep",
-    "judge",
-    "chief",
-    "captain",
-    "capt",
-    "officer",
-    "minister",
-    "prime",
-    "general",
-    "gen",
-    "coach",
-    "actor",
-    "actress",
-    "director",
-    "mayor",
-    "sheriff",
-    "deputy",
-    "detective",
-    "sergeant",
-    "lieutenant",
-    "constable",
-    "pope",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "saint",
-    "mount",
-    "lake",
-    "new",
-    "north",
-    "south",
-    "east",
-    "west",
-    "daily",
-    "the",
-    "former",
-    "late",
-    "star",
-    "singer",
-    "producer",
-    "agent",
-    "spokesman",
-    "spokeswoman",
-    "trooper",
-    "commissioner",
-    "councilman",
-    "councilwoman",
-];
-
-/// Capitalized words that end names of places and organisations, not of people.
-const NOT_SURNAMES: &[&str] = &[
-    "news",
-    "times",
-    "post",
-    "church",
-    "party",
-    "court",
-    "house",
-    "department",
-    "police",
-    "street",
-    "road",
-    "park",
-    "center",
-    "centre",
-    "university",
-    "school",
-    "hospital",
-    "bank",
-    "island",
-    "county",
-    "city",
-    "state",
-    "states",
-    "club",
-    "company",
-    "ministry",
-    "council",
-    "office",
-    "airport",
-    "station",
-    "theatre",
-    "theater",
-    "stadium",
-    "river",
-    "bay",
-    "gulf",
-    "sea",
-    "ocean",
-    "valley",
-    "district",
-    "agency",
-    "service",
-    "network",
-    "institute",
-    "commission",
-    "association",
-    "foundation",
-    "group",
-    "games",
-    "awards",
-    "festival",
-    "entertainment",
-    "navy",
-    "army",
-    "force",
-    "guard",
-    "precinct",
-    "jail",
-    "prison",
-    "press",
-];
-
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-/// A count written in digits or words, normalized ("1,200" → "1200", "twelve" → "12").
-fn number_value(word: &str) -> Option<String> {
-    const WORDS: &[(&str, u32)] = &[
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("fifty", 50),
-        ("hundred", 100),
-    ];
-    let lower = word.to_lowercase();
-    if let Some((_, value)) = WORDS.iter().find(|(w, _)| *w == lower) {
-        return Some(value.to_string());
-    }
-    let digits: String = word.chars().filter(|c| *c != ',').collect();
-    let looks_numeric =
-        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
-    // Years are dates, not counts.
-    let is_year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
-    (looks_numeric && !is_year && digits.chars().any(|c| c.is_ascii_digit())).then_some(digits)
 }
 
 #[cfg(test)]
@@ -402,9 +234,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn attributes_sentences_and_finds_differing_numbers() {
-        let sources = vec![
+    fn quake() -> Vec<BriefSource> {
+        vec![
             source(
                 1,
                 "Coastline Gazette",
@@ -413,39 +244,106 @@ mod tests {
             source(
                 2,
                 "Metro Ledger",
-                "An earthquake hit the coastal region on Tuesday and killed 15 people. Hundreds of homes were damaged. The quake measured 6.1, officials said.",
+                "An earthquake struck the coast on Tuesday and killed 15 people. Hundreds of homes were damaged. The quake measured 6.1, officials said.",
             ),
-        ];
-        let brief = story_brief(&sources);
+        ]
+    }
+
+    #[test]
+    fn sentences_cite_every_outlet_reporting_them() {
+        let brief = story_brief(&quake());
         assert!(brief.sentences.len() >= 2);
         let outlets: BTreeSet<&str> = brief.sentences.iter().map(|s| s.outlet.as_str()).collect();
         assert_eq!(outlets.len(), 2, "both outlets are quoted");
-        let people = brief
-            .disagreements
+        let quake = brief
+            .sentences
             .iter()
-            .find(|d| d.about == "peopl")
-            .expect("the death toll differs");
-        let values: BTreeSet<&str> = people.claims.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(values, BTreeSet::from(["12", "15"]));
-        assert!(
-            !brief.disagreements.iter().any(|d| d.about == "day"),
-            "every outlet's first account says Tuesday"
+            .find(|s| s.quote.contains("struck the coast"))
+            .expect("the quake is in the brief");
+        let cited: BTreeSet<&str> = quake.citations.iter().map(|c| c.outlet.as_str()).collect();
+        assert_eq!(cited, BTreeSet::from(["Coastline Gazette", "Metro Ledger"]));
+        assert_eq!(
+            quake.citations[0].outlet, quake.outlet,
+            "its own outlet first"
         );
+        if let Some(rubble) = brief.sentences.iter().find(|s| s.quote.contains("rubble")) {
+            assert_eq!(rubble.citations.len(), 1, "only one outlet reports it");
+        }
+    }
+
+    #[test]
+    fn differing_counts_are_labelled_in_the_articles_words() {
+        let brief = story_brief(&quake());
+        assert_eq!(brief.disagreements.len(), 1, "{:?}", brief.disagreements);
+        let toll = &brief.disagreements[0];
+        assert_eq!(toll.about, "People killed");
+        let values: Vec<(&str, &str)> = toll
+            .values
+            .iter()
+            .map(|v| (v.value.as_str(), v.claims[0].outlet.as_str()))
+            .collect();
+        assert_eq!(
+            values.iter().copied().collect::<BTreeSet<_>>(),
+            BTreeSet::from([("12", "Coastline Gazette"), ("15", "Metro Ledger")])
+        );
+        let claim = &toll.values[0].claims[0];
         assert!(
-            !brief
-                .disagreements
-                .iter()
-                .any(|d| d.about.starts_with("name")),
-            "titles are not first names: {:?}",
-            brief.disagreements
+            claim.text.contains(&claim.value),
+            "the outlet's sentence is kept"
         );
     }
 
     #[test]
-    fn numbers_are_normalized() {
-        assert_eq!(number_value("1,200").as_deref(), Some("1200"));
-        assert_eq!(number_value("Twelve").as_deref(), Some("12"));
-        assert_eq!(number_value("2009"), None);
-        assert_eq!(number_value("boats"), None);
+    fn no_difference_without_a_real_count() {
+        // Same counts, different weekdays and names, a score and a time: nothing to list.
+        let sources = vec![
+            source(
+                1,
+                "Coastline Gazette",
+                "Coach Maurice Cheeks was fired on Saturday after a 9-14 start. The team lost 88-72 at 7 p.m. in Cleveland. Twelve players attended.",
+            ),
+            source(
+                2,
+                "Metro Ledger",
+                "Mo Cheeks was fired on Friday after a 9-15 start. The team lost 90-72 at 8 p.m. in Cleveland. Twelve players attended.",
+            ),
+        ];
+        assert!(story_brief(&sources).disagreements.is_empty());
+    }
+
+    #[test]
+    fn an_outlets_view_is_attributed_in_the_brief() {
+        let sources = vec![
+            source(
+                1,
+                "The Harbor Ledger",
+                "Sarah Palin actually apologized after the church fire, all because she still harbors guilt over her failed run.",
+            ),
+            source(
+                2,
+                "Metro Ledger",
+                "Palin apologized if the church fire was connected to her campaign, a spokesman said.",
+            ),
+        ];
+        let brief = story_brief(&sources);
+        let view = brief
+            .sentences
+            .iter()
+            .find(|s| s.outlet == "The Harbor Ledger")
+            .expect("both outlets are in the brief");
+        assert!(view.attributed);
+        assert!(
+            view.text
+                .starts_with("According to The Harbor Ledger, Sarah Palin actually"),
+            "{}",
+            view.text
+        );
+        let fact = brief
+            .sentences
+            .iter()
+            .find(|s| s.outlet == "Metro Ledger")
+            .expect("both outlets are in the brief");
+        assert!(!fact.attributed);
+        assert_eq!(fact.text, fact.quote);
     }
 }

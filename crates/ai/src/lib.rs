@@ -6,7 +6,9 @@
 
 pub mod answer;
 pub mod assistant;
+pub mod attribution;
 pub mod brief;
+pub mod differences;
 pub mod key_points;
 pub mod llm;
 pub mod model_brief;
@@ -17,7 +19,11 @@ pub use answer::{
     Answer, MAX_QUESTION_CHARS, QuestionError, QuestionKind, answer_question, check_question,
 };
 pub use assistant::{AiAnswer, AnswerLine, Assistant, Citation, ModelOutcome};
-pub use brief::{BriefSource, Disagreement, StoryBrief, story_brief};
+pub use attribution::{attributed, needs_attribution};
+pub use brief::{
+    BriefSentence, BriefSource, Disagreement, DisputedValue, OutletClaim, SentenceRef, StoryBrief,
+    story_brief,
+};
 pub use key_points::{KeyPoint, key_points};
 pub use llm::grounding::{ModelTask, SummaryStyle};
 pub use llm::{ChatModel, LlmError, ModelSettings, OpenAiCompatible};

@@ -1,6 +1,7 @@
 //! Model-written story briefs: the model reads the sentences of every article of a story,
 //! numbered across the story and labelled with their outlet, writes a short brief citing
-//! them, and each kept sentence names the outlets of the sentences it cites. Grounding, the
+//! them, and each kept sentence names the outlets of the sentences it cites (a view stated
+//! as fact is attributed to the first of them). Grounding, the
 //! cache (per story, model and set of articles) and the budget are the assistant's; when the
 //! model cannot answer, the offline brief stands with a note.
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tidings_core::{AiCacheKey, AiStore};
 
 use crate::assistant::{Assistant, ModelOutcome};
+use crate::attribution::{attributed, needs_attribution};
 use crate::brief::{BriefSource, StoryBrief, story_brief};
 use crate::llm::{ChatMessage, ChatRequest};
 use crate::text::{AnalyzedArticle, Sentence};
@@ -90,7 +92,8 @@ fn brief_request(headline: &str, sources: &[BriefSource], story: &StorySentences
     let rules = "You work only from the numbered news sentences you are given; each is labelled \
         with the outlet that published it. After every sentence you write, cite the sentences \
         that support it as [n] (for example [2] or [3][14]). Never add facts that the cited \
-        sentences do not state.";
+        sentences do not state. An outlet's opinion or unconfirmed claim is its own: attribute \
+        it (\"according to <outlet>, ...\"), never state it as fact.";
     let numbered: Vec<String> = story
         .sentences
         .iter()
@@ -170,8 +173,15 @@ impl Assistant {
                                 outlets.push(citation.outlet.clone());
                             }
                         }
+                        // A view the model states as fact is given back to its outlet.
+                        let text = match outlets.first() {
+                            Some(outlet) if needs_attribution(&line.text) => {
+                                attributed(&line.text, outlet)
+                            }
+                            _ => line.text,
+                        };
                         ModelBriefLine {
-                            text: line.text,
+                            text,
                             outlets,
                             citations,
                         }

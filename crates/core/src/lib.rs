@@ -7,6 +7,7 @@ mod accounts;
 mod ai_cache;
 mod coordination;
 mod english;
+mod headline;
 mod names;
 mod raw_pages;
 mod storage;
@@ -21,6 +22,7 @@ pub use coordination::{
     CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
 };
 pub use english::{FUNCTION_WORDS, is_function_word};
+pub use headline::{clean_title, representative_articles, story_headline};
 pub use names::{name_key, name_skeleton, normalize_name};
 pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
 pub use storage::{Storage, StorageError, StorageResult};

@@ -39,7 +39,7 @@ pub struct StoryArticle {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {
     pub id: StoryId,
-    /// The title of its first original article.
+    /// The title that best represents its coverage (`story_headline`).
     pub headline: String,
     pub articles: Vec<StoryArticle>,
     /// Distinct publishers covering it.

@@ -19,6 +19,7 @@ pub mod readers;
 mod relative_time;
 mod router;
 mod stories;
+mod story_timeline;
 mod throttle;
 mod views;
 

@@ -65,13 +65,14 @@ pub struct StoryEntryView {
 pub struct StoryPage {
     pub chrome: Chrome,
     pub headline: String,
-    pub outlets: i64,
     pub first: TimeView,
     pub last: TimeView,
     /// Newest first.
     pub entries: Vec<StoryEntryView>,
-    /// Oldest first: when each outlet published.
-    pub timeline: Vec<CardView>,
+    /// Oldest first: the first report, then each update and copy.
+    pub timeline: Vec<crate::story_timeline::TimelineEntryView>,
+    /// "1 outlet", "8 outlets".
+    pub outlets_label: String,
     /// The brief across the coverage (sentences by outlet, facts that differ).
     pub brief: Option<tidings_ai::StoryBrief>,
     /// The model's grounded brief, when a model is configured and answered.
@@ -118,16 +119,10 @@ async fn story_page(
         })
         .collect();
     entries.reverse();
-    let timeline = story
-        .articles
-        .iter()
-        .map(|a| CardView::new(a.card.clone(), now))
-        .collect();
+    let timeline = crate::story_timeline::timeline(&story, now);
+    let outlets_label = crate::story_timeline::outlet_count(story.outlets);
     let mut chrome = Chrome::new(&state.site, &story.headline, Some(&path));
-    chrome.description = Some(format!(
-        "{} covered by {} outlets.",
-        story.headline, story.outlets
-    ));
+    chrome.description = Some(format!("{}, covered by {outlets_label}.", story.headline));
     let briefs = crate::ai::brief_for_story(&state, &story).await;
     let (brief, model_brief, model_brief_notice) = match briefs {
         Some(b) => (Some(b.offline), b.model, b.model_notice),
@@ -141,7 +136,7 @@ async fn story_page(
         first: TimeView::new(story.first_at, now),
         last: TimeView::new(story.last_at, now),
         headline: story.headline,
-        outlets: story.outlets,
+        outlets_label,
         entries,
         timeline,
     })

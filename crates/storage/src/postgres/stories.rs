@@ -348,12 +348,7 @@ async fn story(pool: &PgPool, id: StoryId) -> StorageResult<Option<Story>> {
         .collect();
     outlets.sort_unstable();
     outlets.dedup();
-    let headline = articles
-        .iter()
-        .find(|a| a.copy_of.is_none())
-        .or(articles.first())
-        .map(|a| a.card.title.clone())
-        .unwrap_or_default();
+    let headline = tidings_core::story_headline(&articles);
     let first_at = articles
         .first()
         .map(|a| a.card.shown_at)

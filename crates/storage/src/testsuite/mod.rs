@@ -14,6 +14,7 @@ pub mod articles;
 pub mod cache_stamps;
 pub mod coordination;
 pub mod feeds;
+pub mod headlines;
 pub mod lists;
 pub mod raw_pages;
 pub mod shared_database;
@@ -160,6 +161,7 @@ macro_rules! for_each_check {
             raw_pages::purge_drops_old_pages_only,
             raw_pages::update_article_extraction_rewrites,
             stories::stories_group_articles_and_count_outlets,
+            headlines::stories_are_headlined_by_the_coverage_not_the_oldest_title,
             stories::copies_are_listed_under_the_original_and_never_related,
             stories::a_later_original_takes_over_the_copies,
             stories::placement_refuses_unknown_articles_and_stories,

@@ -1,7 +1,8 @@
 //! Story briefs and the daily briefing: `GET /api/v1/stories/{id}/brief`, the `/briefing`
 //! page (today's top stories by number of outlets, then recency, each with its brief) and
-//! the same as an Atom feed. When no stories have been grouped yet, the briefing groups the
-//! latest articles that share a hashtag, and says so.
+//! the same as an Atom feed. A story's brief, headline and outlet count are the ones its
+//! story page shows (the same articles, read the same way). When no stories have been
+//! grouped yet, the briefing groups the latest articles that share a hashtag, and says so.
 
 use askama::Template;
 use axum::Json;
@@ -31,6 +32,8 @@ pub struct StoryBriefPayload {
     pub headline: String,
     pub updated: DateTime<Utc>,
     pub article_ids: Vec<ArticleId>,
+    /// Outlets covering the story (copies' publishers included), as its page counts them.
+    pub outlet_count: i64,
     #[serde(flatten)]
     pub brief: StoryBrief,
     /// The model's grounded brief, when a model is configured and answered.
@@ -39,6 +42,19 @@ pub struct StoryBriefPayload {
     /// Why there is no model brief (model down, over budget), when a model is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_notice: Option<String>,
+}
+
+impl StoryBriefPayload {
+    /// "1 outlet", "8 outlets".
+    pub fn outlet_label(&self) -> String {
+        crate::story_timeline::outlet_count(self.outlet_count)
+    }
+}
+
+/// The articles a story's brief reads: its originals, those that represent the coverage
+/// best first (the order its headline is chosen in).
+fn brief_ids(story: &tidings_core::Story) -> Vec<ArticleId> {
+    tidings_core::representative_articles(&story.articles)
 }
 
 /// The sources for a brief: each article's body as its policy lets Tidings show it.
@@ -60,12 +76,7 @@ async fn sources(state: &AppState, ids: &[ArticleId]) -> WebResult<Vec<BriefSour
 /// The briefs of a story for its page (offline, and the model's when one is configured);
 /// `None` (logged) when they cannot be made.
 pub async fn brief_for_story(state: &AppState, story: &tidings_core::Story) -> Option<StoryBriefs> {
-    let ids: Vec<ArticleId> = story
-        .articles
-        .iter()
-        .filter(|a| a.copy_of.is_none())
-        .map(|a| a.card.id)
-        .collect();
+    let ids = brief_ids(story);
     match sources(state, &ids).await {
         Ok(sources) if !sources.is_empty() => Some(
             state
@@ -97,12 +108,7 @@ pub async fn story_brief_api(
         .story(id)
         .await?
         .ok_or_else(|| WebError::NotFound(format!("Story {id}")))?;
-    let ids: Vec<ArticleId> = story
-        .articles
-        .iter()
-        .filter(|a| a.copy_of.is_none())
-        .map(|a| a.card.id)
-        .collect();
+    let ids = brief_ids(&story);
     let sources = sources(&state, &ids).await?;
     let briefs = state
         .ai
@@ -114,6 +120,7 @@ pub async fn story_brief_api(
         headline: story.headline,
         updated: story.last_at,
         article_ids: ids,
+        outlet_count: story.outlets,
         brief: briefs.offline,
         model: briefs.model,
         model_notice: briefs.model_notice,
@@ -152,7 +159,15 @@ async fn top_briefs(state: &AppState) -> WebResult<(Vec<StoryBriefPayload>, bool
     }
     groups.sort_by(|a, b| b.outlets.cmp(&a.outlets).then(b.updated.cmp(&a.updated)));
     let mut briefs = Vec::new();
-    for group in groups.into_iter().take(BRIEFING_STORIES) {
+    for mut group in groups.into_iter().take(BRIEFING_STORIES) {
+        // A story is briefed from the articles its page briefs, under its page's headline.
+        if let Some(id) = group.story_id
+            && let Some(story) = state.storage.story(id).await?
+        {
+            group.ids = brief_ids(&story);
+            group.headline = story.headline;
+            group.outlets = story.outlets;
+        }
         let sources = sources(state, &group.ids).await?;
         let brief = story_brief(&sources);
         briefs.push(StoryBriefPayload {
@@ -160,6 +175,7 @@ async fn top_briefs(state: &AppState) -> WebResult<(Vec<StoryBriefPayload>, bool
             headline: group.headline,
             updated: group.updated,
             article_ids: group.ids,
+            outlet_count: group.outlets,
             brief,
             model: None,
             model_notice: None,
@@ -255,10 +271,11 @@ pub async fn briefing_feed(State(state): State<AppState>) -> Result<Response, We
         };
         let mut content = String::from("<ul>");
         for s in &brief.brief.sentences {
+            let outlets: Vec<&str> = s.citations.iter().map(|c| c.outlet.as_str()).collect();
             content.push_str(&format!(
                 "<li>{} ({})</li>",
                 escape(&s.text),
-                escape(&s.outlet)
+                escape(&outlets.join(", "))
             ));
         }
         content.push_str("</ul>");
