@@ -4,6 +4,7 @@
 
 mod account_types;
 mod accounts;
+mod admin;
 mod ai_cache;
 mod coordination;
 mod english;
@@ -15,6 +16,9 @@ mod types;
 
 pub use account_types::*;
 pub use accounts::AccountStore;
+pub use admin::{
+    AdminFeed, AdminStore, FeedFilter, FeedSort, OperatorTask, SessionInfo, SiteOverview,
+};
 pub use ai_cache::{AiCacheKey, AiStore};
 pub use coordination::{CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob};
 pub use english::{FUNCTION_WORDS, is_function_word};

@@ -111,6 +111,7 @@ async fn seeded_app(count: usize) -> Result<axum::Router, Box<dyn std::error::Er
         site: SiteConfig::default(),
         accounts: Default::default(),
         ai: Default::default(),
+        admin: Default::default(),
     }))
 }
 

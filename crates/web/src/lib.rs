@@ -4,6 +4,7 @@
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
 //! in-process.
 
+pub mod admin;
 pub mod ai;
 mod api;
 mod article_body;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub accounts: readers::AccountSettings,
     /// The AI panel's assistant (offline unless a model is configured) and question limit.
     pub ai: ai::AiServices,
+    /// The operator's console's link to the fetcher, configuration and AI endpoint.
+    pub admin: admin::AdminServices,
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/site.css", get(assets::site_css))
         .route("/static/favicon.svg", get(assets::favicon))
         .merge(crate::readers::routes())
+        .merge(crate::admin::routes())
         .merge(crate::ai::routes())
         .merge(crate::stories::routes())
         .nest("/api/v1", api)

@@ -9,6 +9,7 @@
 //! PostgreSQL database.
 
 pub mod accounts;
+pub mod admin;
 pub mod ai_cache;
 pub mod articles;
 pub mod coordination;
@@ -149,6 +150,12 @@ macro_rules! for_each_check {
             accounts::password_resets_are_one_time,
             accounts::comment_threads_page_and_count,
             accounts::reports_queue_and_the_audit_log,
+            admin::admin_feeds_filter_sort_and_page,
+            admin::paused_feeds_are_not_due_and_can_be_rescheduled,
+            admin::publishers_are_renamed_with_their_policy,
+            admin::site_overview_counts,
+            admin::users_roles_sessions_and_deletion,
+            admin::operator_tasks_record_progress,
             raw_pages::raw_page_round_trips,
             raw_pages::raw_page_ids_filter,
             raw_pages::purge_drops_old_pages_only,

@@ -75,6 +75,7 @@ impl TestApp {
             site,
             accounts: Default::default(),
             ai: Default::default(),
+            admin: Default::default(),
         });
         TestApp { storage, router }
     }

@@ -44,6 +44,7 @@ impl Site {
             site: SiteConfig::default(),
             accounts: settings,
             ai: Default::default(),
+            admin: Default::default(),
         });
         Site { storage, router }
     }
@@ -59,6 +60,7 @@ impl Site {
             site: SiteConfig::default(),
             accounts: AccountSettings::new(open_rules()),
             ai: Default::default(),
+            admin: Default::default(),
         });
         Site {
             storage: self.storage.clone(),
