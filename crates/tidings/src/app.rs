@@ -98,6 +98,9 @@ impl App {
                 .accounts
                 .settings(&self.config.comments, &self.config.server.base_url),
             ai: tidings_web::ai::AiServices::new(self.config.ai.assistant()?),
+            admin: tidings_web::admin::AdminServices::new(Arc::new(
+                crate::console_backend::AppConsole::new(self),
+            )),
         }))
     }
 

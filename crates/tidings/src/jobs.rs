@@ -4,6 +4,8 @@
 //! - `poll_feed` (key: the feed id): polls the feed when it is still due, then places the
 //!   new articles in stories when this process leads the story stage.
 //! - `purge_raw_pages` (key: `all`): drops kept pages past their retention.
+//! - `import_opml` (key: an operator task's id): adds an uploaded OPML document's feeds
+//!   (`opml_import_job.rs`).
 
 use chrono::{DateTime, Utc};
 use tidings_core::{FeedId, Job, NewJob};
@@ -12,11 +14,12 @@ use crate::pipeline::Pipeline;
 
 pub const POLL_FEED: &str = "poll_feed";
 pub const PURGE_RAW_PAGES: &str = "purge_raw_pages";
+pub const IMPORT_OPML: &str = tidings_web::admin::IMPORT_OPML_JOB;
 /// How far ahead of this machine's clock a feed may be due and still be polled (the
 /// scheduler that queued it may run on a machine whose clock is a little ahead).
 const CLOCK_MARGIN_SECS: i64 = 30;
 /// Every kind a worker runs.
-pub const JOB_KINDS: [&str; 2] = [POLL_FEED, PURGE_RAW_PAGES];
+pub const JOB_KINDS: [&str; 3] = [POLL_FEED, PURGE_RAW_PAGES, IMPORT_OPML];
 
 /// The job polling `feed`, to run from `run_at`.
 pub fn poll_feed_job(feed: FeedId, run_at: DateTime<Utc>) -> NewJob {
@@ -49,6 +52,8 @@ pub enum JobDone {
     /// Nothing to do: the feed is gone or was polled since the job was queued.
     Skipped,
     Purged(u64),
+    /// An OPML document's feeds were added.
+    Imported(crate::opml_import_job::OpmlImportOutcome),
 }
 
 /// Runs one leased job. An error means the job should be tried again later; a feed that
@@ -57,6 +62,9 @@ pub async fn run_job(pipeline: &Pipeline, job: &Job) -> anyhow::Result<JobDone> 
     match job.kind.as_str() {
         POLL_FEED => poll_feed(pipeline, &job.key).await,
         PURGE_RAW_PAGES => Ok(JobDone::Purged(pipeline.purge_raw_pages(Utc::now()).await?)),
+        IMPORT_OPML => Ok(JobDone::Imported(
+            crate::opml_import_job::run_opml_import(pipeline, &job.key, &job.payload).await?,
+        )),
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }
