@@ -7,11 +7,11 @@ use chrono::Utc;
 use tidings::app::App;
 use tidings::config::Config;
 use tidings::console_backend::AppConsole;
-use tidings::demo::start_publishers;
-use tidings::jobs::{JobDone, run_job};
 use tidings_core::{Job, Storage};
+use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
 use tidings_web::admin::{AddFeedRequest, ConsoleBackend, IMPORT_OPML_JOB};
+use tidings_worker::jobs::{IMPORT_OPML, JobDone, run_job};
 
 async fn memory_app() -> App {
     let storage: Arc<dyn Storage> =
@@ -76,6 +76,11 @@ async fn discovery_finds_a_demo_outlets_feed_and_adds_it() {
     assert!(again.is_err_and(|e| e.contains("added already")));
     let opml = console.export_opml().await.expect("opml");
     assert!(opml.contains(&outlet.feed_url.replace('&', "&amp;")));
+}
+
+#[test]
+fn the_worker_runs_the_job_kind_the_console_queues() {
+    assert_eq!(IMPORT_OPML, IMPORT_OPML_JOB);
 }
 
 fn import_job(task: i64, document: String) -> Job {

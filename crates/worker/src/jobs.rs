@@ -14,7 +14,8 @@ use crate::pipeline::Pipeline;
 
 pub const POLL_FEED: &str = "poll_feed";
 pub const PURGE_RAW_PAGES: &str = "purge_raw_pages";
-pub const IMPORT_OPML: &str = tidings_web::admin::IMPORT_OPML_JOB;
+/// The console queues it; `tidings-web` names the same kind.
+pub const IMPORT_OPML: &str = "import_opml";
 /// How far ahead of this machine's clock a feed may be due and still be polled (the
 /// scheduler that queued it may run on a machine whose clock is a little ahead).
 const CLOCK_MARGIN_SECS: i64 = 30;
