@@ -13,7 +13,8 @@ use url::Url;
 use crate::app::{App, without_password};
 use crate::commands::feeds::{AddFeedOptions, add_feed};
 
-/// Parts of a setting's name that mark its value secret.
+/// Endings of a setting's name that mark its value secret (`ai.api_key_env`, the name of a
+/// variable, and `ai.daily_token_budget`, a count, are not).
 const SECRET_WORDS: [&str; 4] = ["password", "secret", "token", "api_key"];
 /// How long the AI test waits at most.
 const AI_TEST_DEADLINE: Duration = Duration::from_secs(30);
@@ -35,11 +36,10 @@ impl AppConsole {
     }
 }
 
-/// Whether a setting named `name` holds a secret (the names of environment variables that
-/// hold one, `…_env`, are not secrets themselves).
+/// Whether a setting named `name` holds a secret.
 pub fn is_secret(name: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-    !last.ends_with("_env") && SECRET_WORDS.iter().any(|w| last.contains(w))
+    SECRET_WORDS.iter().any(|w| last.ends_with(w))
 }
 
 /// Every leaf of `value` as a dotted name and its display text, secrets masked and
@@ -185,7 +185,7 @@ mod tests {
         let value = serde_json::json!({
             "database_url": "postgres://tidings:hunter2@db/news",
             "metrics": {"bearer_token": "abc", "enabled": true},
-            "ai": {"api_key_env": "OPENAI_KEY", "model": "m"},
+            "ai": {"api_key_env": "OPENAI_KEY", "model": "m", "daily_token_budget": 5000},
         });
         let lines = setting_lines(&value);
         let get = |name: &str| {
@@ -199,6 +199,7 @@ mod tests {
         assert_eq!(get("metrics.bearer_token"), "••••••••");
         assert_eq!(get("metrics.enabled"), "true");
         assert_eq!(get("ai.api_key_env"), "OPENAI_KEY");
+        assert_eq!(get("ai.daily_token_budget"), "5000");
         assert!(lines.iter().all(|l| !l.value.contains("hunter2")));
     }
 }
