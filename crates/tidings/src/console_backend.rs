@@ -31,6 +31,7 @@ impl AppConsole {
                 config: app.config.clone(),
                 storage: std::sync::Arc::clone(&app.storage),
                 pipeline: std::sync::Arc::clone(&app.pipeline),
+                stories: std::sync::Arc::clone(&app.stories),
             },
         }
     }
