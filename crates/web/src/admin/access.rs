@@ -6,19 +6,19 @@ use tidings_core::{ModerationAction, ModerationEntry, Role, StorageError, User, 
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::readers::{ReaderError, Viewer};
+use crate::readers::Viewer;
 
 /// Why a console request was not served.
 #[derive(Debug)]
 pub enum AdminRejection {
     /// Nobody is signed in: sign in, then come back to this path.
     SignIn(String),
-    Refused(ReaderError),
+    Refused(WebError),
 }
 
 pub type AdminResult<T> = Result<T, AdminRejection>;
 
-impl<E: Into<ReaderError>> From<E> for AdminRejection {
+impl<E: Into<WebError>> From<E> for AdminRejection {
     fn from(error: E) -> Self {
         AdminRejection::Refused(error.into())
     }
@@ -46,7 +46,7 @@ pub fn require_admin<'v>(viewer: &'v Viewer, path: &str) -> AdminResult<&'v User
     if user.role == Role::Admin {
         Ok(user)
     } else {
-        Err(ReaderError::Forbidden("only admins may use the console".into()).into())
+        Err(WebError::Forbidden("only admins may use the console".into()).into())
     }
 }
 
@@ -54,9 +54,9 @@ pub fn require_admin<'v>(viewer: &'v Viewer, path: &str) -> AdminResult<&'v User
 pub fn admin_action<'v>(viewer: &'v Viewer, csrf_token: Option<&str>) -> AdminResult<&'v User> {
     viewer.check_csrf(csrf_token)?;
     match viewer.user.as_ref() {
-        None => Err(ReaderError::Unauthorized("please sign in first".into()).into()),
+        None => Err(WebError::Unauthorized("please sign in first".into()).into()),
         Some(user) if user.role == Role::Admin => Ok(user),
-        Some(_) => Err(ReaderError::Forbidden("only admins may use the console".into()).into()),
+        Some(_) => Err(WebError::Forbidden("only admins may use the console".into()).into()),
     }
 }
 
@@ -90,5 +90,5 @@ pub fn path_id(raw: &str, what: &str) -> AdminResult<i64> {
 
 /// A bad form value, naming the field and why.
 pub fn bad_form(why: impl Into<String>) -> AdminRejection {
-    ReaderError::Unprocessable(why.into()).into()
+    WebError::Unprocessable(why.into()).into()
 }

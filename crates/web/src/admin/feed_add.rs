@@ -14,7 +14,8 @@ use tidings_core::{ModerationAction, NewJob, RepublishPolicy};
 use super::access::{AdminResult, admin_action, audit, bad_form, require_admin};
 use super::backend::{AddFeedRequest, FoundFeed, IMPORT_OPML_JOB};
 use crate::AppState;
-use crate::readers::{ReaderError, Viewer};
+use crate::error::WebError;
+use crate::readers::Viewer;
 use crate::views::Chrome;
 
 /// The longest URL accepted from the form.
@@ -141,11 +142,11 @@ pub async fn add(
         interval_minutes,
         allow_private: checked(form.allow_private.as_deref()),
     };
-    let backend = state.admin.backend().map_err(ReaderError::Unprocessable)?;
+    let backend = state.admin.backend().map_err(WebError::Unprocessable)?;
     let feed = backend
         .add_feed(request)
         .await
-        .map_err(ReaderError::Unprocessable)?;
+        .map_err(WebError::Unprocessable)?;
     audit(
         &state,
         admin,
@@ -231,11 +232,11 @@ pub async fn import_opml(
 
 pub async fn export_opml(State(state): State<AppState>, viewer: Viewer) -> AdminResult<Response> {
     require_admin(&viewer, "/admin/feeds")?;
-    let backend = state.admin.backend().map_err(ReaderError::Unprocessable)?;
+    let backend = state.admin.backend().map_err(WebError::Unprocessable)?;
     let opml = backend
         .export_opml()
         .await
-        .map_err(ReaderError::Unprocessable)?;
+        .map_err(WebError::Unprocessable)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/x-opml; charset=utf-8"),
