@@ -17,7 +17,6 @@ use anyhow::Context;
 use chrono::Utc;
 use tidings_core::{NewUser, PageRequest, Role};
 use tidings_web::page_cache::{CacheSettings, CacheStats, PageCache};
-use tidings_web::{AppState, SiteConfig};
 
 use tidings::app::App;
 
@@ -184,23 +183,9 @@ fn free_port() -> anyhow::Result<u16> {
 
 /// Serves `app`'s site with `cache` on a fresh loopback port.
 async fn serve(app: &App, cache: PageCache) -> anyhow::Result<SocketAddr> {
-    let base_url = match app.config.server.base_url.as_str() {
-        "" => None,
-        url => Some(url::Url::parse(url)?),
-    };
-    let router = tidings_web::router(AppState {
-        storage: Arc::clone(&app.storage),
-        site: SiteConfig {
-            title: app.config.server.site_title.clone(),
-            base_url,
-        },
-        accounts: app
-            .config
-            .accounts
-            .settings(&app.config.comments, &app.config.server.base_url),
-        ai: tidings_web::ai::AiServices::new(app.config.ai.assistant()?),
-        cache,
-    });
+    let mut state = app.web_state()?;
+    state.cache = cache;
+    let router = tidings_web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

@@ -4,6 +4,7 @@
 
 mod account_types;
 mod accounts;
+mod admin;
 mod ai_cache;
 mod coordination;
 mod english;
@@ -17,6 +18,9 @@ mod types;
 
 pub use account_types::*;
 pub use accounts::AccountStore;
+pub use admin::{
+    AdminFeed, AdminStore, FeedFilter, FeedSort, OperatorTask, SessionInfo, SiteOverview,
+};
 pub use ai_cache::{AiCacheKey, AiStore};
 pub use coordination::{
     CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::types::*;
-use crate::{AccountStore, AiStore, CoordinationStore, RawPageStore, StoryStore};
+use crate::{AccountStore, AdminStore, AiStore, CoordinationStore, RawPageStore, StoryStore};
 
 /// What can go wrong in storage, in terms callers can act on.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +27,15 @@ pub type StorageResult<T> = Result<T, StorageError>;
 /// Each capability beyond feeds and articles has its own trait in its own module.
 #[async_trait]
 pub trait Storage:
-    StoryStore + AccountStore + AiStore + RawPageStore + CoordinationStore + Send + Sync + 'static
+    StoryStore
+    + AccountStore
+    + AdminStore
+    + AiStore
+    + RawPageStore
+    + CoordinationStore
+    + Send
+    + Sync
+    + 'static
 {
     // ---- feeds ----
     /// Adds a feed; `Conflict` when its URL is there already. Due for fetching at once.

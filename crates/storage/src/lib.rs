@@ -7,6 +7,7 @@
 //! With the `testsuite` feature, [`testsuite`] exposes the backend-independent checks every
 //! backend must pass, as async functions over `&dyn Storage`.
 
+mod admin_rules;
 mod coordination;
 mod data_migration;
 mod opening;

@@ -73,8 +73,17 @@ impl AiConfig {
     /// The assistant these settings describe: offline without a base URL. The API key is
     /// read from the environment here and never logged.
     pub fn assistant(&self) -> anyhow::Result<Assistant> {
-        if self.base_url.is_empty() {
+        let Some(model) = self.chat_model()? else {
             return Ok(Assistant::offline());
+        };
+        let budget = (self.daily_token_budget > 0).then_some(self.daily_token_budget);
+        Ok(Assistant::with_model(model, budget))
+    }
+
+    /// The configured model client, `None` without a base URL.
+    pub fn chat_model(&self) -> anyhow::Result<Option<Arc<dyn tidings_ai::ChatModel>>> {
+        if self.base_url.is_empty() {
+            return Ok(None);
         }
         let base_url = url::Url::parse(&self.base_url)
             .map_err(|e| anyhow::anyhow!("configuration: ai.base_url is not a URL: {e}"))?;
@@ -100,8 +109,7 @@ impl AiConfig {
         };
         let model =
             OpenAiCompatible::new(settings).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        let budget = (self.daily_token_budget > 0).then_some(self.daily_token_budget);
-        Ok(Assistant::with_model(Arc::new(model), budget))
+        Ok(Some(Arc::new(model)))
     }
 }
 

@@ -91,11 +91,16 @@ impl App {
 
     /// The web site's router over this app's storage.
     pub fn router(&self) -> anyhow::Result<axum::Router> {
+        Ok(tidings_web::router(self.web_state()?))
+    }
+
+    /// What the web site's handlers share, built from this app's configuration and storage.
+    pub fn web_state(&self) -> anyhow::Result<AppState> {
         let base_url = match self.config.server.base_url.as_str() {
             "" => None,
             url => Some(url::Url::parse(url)?),
         };
-        Ok(tidings_web::router(AppState {
+        Ok(AppState {
             storage: Arc::clone(&self.storage),
             site: SiteConfig {
                 title: self.config.server.site_title.clone(),
@@ -107,7 +112,10 @@ impl App {
                 .settings(&self.config.comments, &self.config.server.base_url),
             ai: tidings_web::ai::AiServices::new(self.config.ai.assistant()?),
             cache: tidings_web::page_cache::PageCache::new(self.config.cache.settings()),
-        }))
+            admin: tidings_web::admin::AdminServices::new(Arc::new(
+                crate::console_backend::AppConsole::new(self),
+            )),
+        })
     }
 
     /// Serves the site on `listener` with the background work when ingestion is enabled

@@ -7,4 +7,5 @@ pub mod app;
 pub mod cache_config;
 pub mod commands;
 pub mod config;
+pub mod console_backend;
 pub mod reader_config;

@@ -112,6 +112,7 @@ async fn seeded_app(count: usize) -> Result<axum::Router, Box<dyn std::error::Er
         accounts: Default::default(),
         ai: Default::default(),
         cache: Default::default(),
+        admin: Default::default(),
     }))
 }
 

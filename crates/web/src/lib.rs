@@ -5,6 +5,7 @@
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
 //! in-process.
 
+pub mod admin;
 pub mod ai;
 mod api;
 mod article_body;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub ai: ai::AiServices,
     /// Rendered pages, shared by this process's handlers.
     pub cache: page_cache::PageCache,
+    /// The operator's console's link to the fetcher, configuration and AI endpoint.
+    pub admin: admin::AdminServices,
 }
 
 #[cfg(test)]

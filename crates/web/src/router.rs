@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::asset))
         .merge(crate::readers::routes())
+        .merge(crate::admin::routes())
         .merge(crate::ai::routes())
         .merge(crate::stories::routes())
         .nest("/api/v1", api)

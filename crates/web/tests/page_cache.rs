@@ -40,6 +40,7 @@ async fn process(path: &std::path::Path) -> Site {
         accounts: AccountSettings::new(open_rules()),
         ai: Default::default(),
         cache: Default::default(),
+        admin: Default::default(),
     });
     Site { storage, router }
 }

@@ -253,6 +253,86 @@ impl AccountStore for BrokenStorage {
 }
 
 #[async_trait]
+impl AdminStore for BrokenStorage {
+    async fn admin_feeds(
+        &self,
+        _: FeedFilter,
+        _: FeedSort,
+        _: PageRequest,
+    ) -> StorageResult<Paged<AdminFeed>> {
+        broken()
+    }
+    async fn admin_feed(&self, _: FeedId) -> StorageResult<Option<AdminFeed>> {
+        broken()
+    }
+    async fn count_feeds(&self, _: FeedFilter) -> StorageResult<i64> {
+        broken()
+    }
+    async fn set_feed_paused(&self, _: FeedId, _: bool) -> StorageResult<bool> {
+        broken()
+    }
+    async fn update_feed_settings(
+        &self,
+        _: FeedId,
+        _: RepublishPolicy,
+        _: i64,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn schedule_feeds_now(&self, _: Option<FeedId>, _: DateTime<Utc>) -> StorageResult<u64> {
+        broken()
+    }
+    async fn polled_since(&self, _: DateTime<Utc>) -> StorageResult<(i64, i64)> {
+        broken()
+    }
+    async fn update_publisher(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<RepublishPolicy>,
+    ) -> StorageResult<u64> {
+        broken()
+    }
+    async fn site_overview(&self, _: DateTime<Utc>) -> StorageResult<SiteOverview> {
+        broken()
+    }
+    async fn list_users(&self, _: PageRequest) -> StorageResult<Paged<User>> {
+        broken()
+    }
+    async fn set_user_role(&self, _: UserId, _: Role) -> StorageResult<bool> {
+        broken()
+    }
+    async fn delete_user(&self, _: UserId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn user_sessions(&self, _: UserId, _: DateTime<Utc>) -> StorageResult<Vec<SessionInfo>> {
+        broken()
+    }
+    async fn revoke_user_session(&self, _: UserId, _: i64) -> StorageResult<bool> {
+        broken()
+    }
+    async fn create_operator_task(&self, _: &str, _: &str, _: i64) -> StorageResult<i64> {
+        broken()
+    }
+    async fn record_task_progress(
+        &self,
+        _: i64,
+        _: i64,
+        _: i64,
+        _: Option<&str>,
+        _: bool,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn operator_task(&self, _: i64) -> StorageResult<Option<OperatorTask>> {
+        broken()
+    }
+    async fn operator_tasks(&self, _: u32) -> StorageResult<Vec<OperatorTask>> {
+        broken()
+    }
+}
+
+#[async_trait]
 impl AiStore for BrokenStorage {
     async fn cached_ai_result(&self, _: &AiCacheKey) -> StorageResult<Option<String>> {
         broken()
@@ -371,6 +451,7 @@ async fn get(path: &str) -> (StatusCode, String, String) {
         accounts: Default::default(),
         ai: Default::default(),
         cache: Default::default(),
+        admin: Default::default(),
     });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

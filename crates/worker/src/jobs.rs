@@ -4,6 +4,8 @@
 //! - `poll_feed` (key: the feed id): polls the feed when it is still due; the articles it
 //!   stores wait among the unplaced ones for the story stage.
 //! - `purge_raw_pages` (key: `all`): drops kept pages past their retention.
+//! - `import_opml` (key: an operator task's id): adds an uploaded OPML document's feeds
+//!   (`opml_import_job.rs`).
 
 use chrono::{DateTime, Utc};
 use tidings_core::{FeedId, Job, NewJob};
@@ -12,11 +14,13 @@ use crate::pipeline::Pipeline;
 
 pub const POLL_FEED: &str = "poll_feed";
 pub const PURGE_RAW_PAGES: &str = "purge_raw_pages";
+/// The console queues it; `tidings-web` names the same kind.
+pub const IMPORT_OPML: &str = "import_opml";
 /// How far ahead of this machine's clock a feed may be due and still be polled (the
 /// scheduler that queued it may run on a machine whose clock is a little ahead).
 const CLOCK_MARGIN_SECS: i64 = 30;
 /// Every kind a worker runs.
-pub const JOB_KINDS: [&str; 2] = [POLL_FEED, PURGE_RAW_PAGES];
+pub const JOB_KINDS: [&str; 3] = [POLL_FEED, PURGE_RAW_PAGES, IMPORT_OPML];
 
 /// The job polling `feed`, to run from `run_at`.
 pub fn poll_feed_job(feed: FeedId, run_at: DateTime<Utc>) -> NewJob {
@@ -49,6 +53,8 @@ pub enum JobDone {
     /// Nothing to do: the feed is gone or was polled since the job was queued.
     Skipped,
     Purged(u64),
+    /// An OPML document's feeds were added.
+    Imported(crate::opml_import_job::OpmlImportOutcome),
 }
 
 /// Runs one leased job. An error means the job should be tried again later; a feed that
@@ -58,6 +64,9 @@ pub async fn run_job(pipeline: &Pipeline, job: &Job) -> anyhow::Result<JobDone> 
         POLL_FEED => poll_feed(pipeline, &job.key).await,
         PURGE_RAW_PAGES => Ok(JobDone::Purged(
             pipeline.raw_pages().purge(Utc::now()).await?,
+        )),
+        IMPORT_OPML => Ok(JobDone::Imported(
+            crate::opml_import_job::run_opml_import(pipeline, &job.key, &job.payload).await?,
         )),
         other => anyhow::bail!("unknown job kind {other:?}"),
     }

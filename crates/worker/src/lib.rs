@@ -10,6 +10,7 @@ pub mod config;
 pub mod host_slots;
 pub mod jobs;
 pub mod leadership;
+pub mod opml_import_job;
 pub mod pipeline;
 pub mod raw_page_retention;
 pub mod scheduler;

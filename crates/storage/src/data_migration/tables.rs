@@ -62,6 +62,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("consecutive_failures", "consecutive_failures", Int),
             ("next_fetch_at", "next_fetch_at", Time),
             ("created_at", "created_at", Time),
+            ("paused", "paused", Bool),
         ],
     },
     Table {
@@ -305,6 +306,23 @@ pub(crate) const TABLES: &[Table] = &[
         key: &["rowid"],
         identity: false,
         columns: &[("key", "key", Text), ("at", "at", Time)],
+    },
+    Table {
+        name: "operator_tasks",
+        key: &["id"],
+        identity: true,
+        columns: &[
+            ("id", "id", Int),
+            ("kind", "kind", Text),
+            ("label", "label", Text),
+            ("total", "total", Int),
+            ("done", "done", Int),
+            ("failed", "failed", Int),
+            ("note", "note", Text),
+            ("finished", "finished", Bool),
+            ("created_at", "created_at", Time),
+            ("updated_at", "updated_at", Time),
+        ],
     },
     Table {
         name: "site_secrets",

@@ -91,7 +91,7 @@ pub(crate) async fn due_feeds(
     limit: u32,
 ) -> StorageResult<Vec<Feed>> {
     sqlx::query_as::<_, FeedRow>(
-        "SELECT * FROM feeds WHERE next_fetch_at <= $1 ORDER BY next_fetch_at, id LIMIT $2",
+        "SELECT * FROM feeds WHERE next_fetch_at <= $1 AND NOT paused ORDER BY next_fetch_at, id LIMIT $2",
     )
     .bind(checked("now", now)?)
     .bind(i64::from(limit))

@@ -5,6 +5,7 @@
 
 mod account_rows;
 mod accounts;
+mod admin;
 mod ai_cache;
 mod articles;
 mod comments;

@@ -92,7 +92,7 @@ pub(crate) async fn due_feeds(
     limit: u32,
 ) -> StorageResult<Vec<Feed>> {
     sqlx::query_as::<_, FeedRow>(
-        "SELECT * FROM feeds WHERE next_fetch_at <= ? ORDER BY next_fetch_at, id LIMIT ?",
+        "SELECT * FROM feeds WHERE next_fetch_at <= ? AND paused = 0 ORDER BY next_fetch_at, id LIMIT ?",
     )
     .bind(encode("now", now)?)
     .bind(i64::from(limit))

@@ -9,6 +9,7 @@
 //! PostgreSQL database.
 
 pub mod accounts;
+pub mod admin;
 pub mod ai_cache;
 pub mod articles;
 pub mod cache_stamps;
@@ -156,6 +157,12 @@ macro_rules! for_each_check {
             tokens::tokens_carry_scopes_and_expire,
             tokens::all_tokens_of_a_user_are_revoked_at_once,
             tokens::look_alike_names_are_refused,
+            admin::admin_feeds_filter_sort_and_page,
+            admin::paused_feeds_are_not_due_and_can_be_rescheduled,
+            admin::publishers_are_renamed_with_their_policy,
+            admin::site_overview_counts,
+            admin::users_roles_sessions_and_deletion,
+            admin::operator_tasks_record_progress,
             raw_pages::raw_page_round_trips,
             raw_pages::raw_page_ids_filter,
             raw_pages::purge_drops_old_pages_only,

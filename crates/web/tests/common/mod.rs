@@ -76,6 +76,7 @@ impl TestApp {
             accounts: Default::default(),
             ai: Default::default(),
             cache: Default::default(),
+            admin: Default::default(),
         });
         TestApp { storage, router }
     }

@@ -45,6 +45,7 @@ impl Site {
             accounts: settings,
             ai: Default::default(),
             cache: Default::default(),
+            admin: Default::default(),
         });
         Site { storage, router }
     }
@@ -61,6 +62,7 @@ impl Site {
             accounts: AccountSettings::new(open_rules()),
             ai: Default::default(),
             cache: Default::default(),
+            admin: Default::default(),
         });
         Site {
             storage: self.storage.clone(),
