@@ -64,6 +64,9 @@ pub struct IngestConfig {
     /// Days the fetched page of each article is kept (compressed) for `tidings reextract`;
     /// 0 keeps none.
     pub raw_page_retention_days: u32,
+    /// Entries read from one feed per poll (the first ones); bounds the memory one poll
+    /// takes whatever the feed holds.
+    pub max_feed_entries: usize,
 }
 
 /// How worker processes run jobs and hold leadership.
@@ -152,11 +155,20 @@ impl Default for IngestConfig {
             respect_robots: true,
             default_policy: RepublishPolicy::Excerpt,
             raw_page_retention_days: 30,
+            max_feed_entries: 500,
         }
     }
 }
 
 impl IngestConfig {
+    /// The limits a feed is read within.
+    pub fn feed_limits(&self) -> tidings_ingest::FeedLimits {
+        tidings_ingest::FeedLimits {
+            max_entries: self.max_feed_entries.max(1),
+            ..Default::default()
+        }
+    }
+
     pub fn default_interval(&self) -> Duration {
         Duration::from_secs(u64::from(self.default_interval_minutes) * 60)
     }
@@ -190,6 +202,17 @@ impl Config {
                     })
                     .split("__"),
             )
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The defaults overlaid with a TOML document (no file, no environment), validated:
+    /// what `load` makes of a configuration file's text.
+    pub fn from_toml_str(text: &str) -> anyhow::Result<Config> {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(text))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         config.validate()?;

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod host_slots;
+pub mod job_panics;
 pub mod jobs;
 pub mod leadership;
 pub mod pipeline;

@@ -16,6 +16,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::get;
 
+pub use api::AskBody;
 pub use briefing::brief_for_story;
 pub use panel::{AiPanelView, PanelRequest, attach_panel};
 pub use rate_limit::QuestionLimiter;
