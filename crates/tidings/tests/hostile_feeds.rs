@@ -15,9 +15,9 @@ use axum::routing::get;
 use chrono::Utc;
 use tidings::app::App;
 use tidings::config::Config;
-use tidings::scheduler::poll_due_feeds;
 use tidings_core::{FeedStatus, NewFeed, PageRequest, RepublishPolicy, Storage};
 use tidings_storage::SqliteStorage;
+use tidings_worker::scheduler::poll_due_feeds;
 
 const BODY: &str = "The harbour board voted on Tuesday to rebuild the old north pier before the \
     winter storms arrive in the bay, and the ferry moves to the south quay meanwhile.";
