@@ -1,26 +1,47 @@
 #!/usr/bin/env bash
-# Fuzzes the article extractor on the stable toolchain (no sanitizer): cargo-fuzz with
-# libFuzzer, target `extract` (fuzz/fuzz_targets/extract.rs).
+# Fuzzes one target, or every target in turn, on the stable toolchain (no sanitizer):
+# cargo-fuzz with libFuzzer. Targets are the files in fuzz/fuzz_targets/ (extract, feed, opml,
+# robots, discover, dates, comment_markdown, import_line, api_json, config).
 #
-#   scripts/fuzz.sh [SECONDS] [MAX_LEN]     # defaults: 600 s, inputs up to 16 KiB
+#   scripts/fuzz.sh TARGET|all [SECONDS] [MAX_LEN]     # defaults: 600 s, inputs up to 16 KiB
 #
-# Installs cargo-fuzz from crates.io when missing. Crashes land in fuzz/artifacts/extract/;
-# each one belongs in crates/extract/tests/fuzz_regressions.rs as a regression test.
+# Installs cargo-fuzz from crates.io when missing. Crashes land in fuzz/artifacts/TARGET/;
+# each one belongs in a regression test of the crate it crashed (the extractor's in
+# crates/extract/tests/fuzz_regressions.rs, the feed parser's in
+# crates/ingest/tests/hostile_feeds.rs).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-seconds="${1:-600}"
-max_len="${2:-16384}"
+target="${1:?usage: scripts/fuzz.sh TARGET|all [SECONDS] [MAX_LEN]}"
+seconds="${2:-600}"
+max_len="${3:-16384}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 cd "$root/fuzz"
-mkdir -p corpus/extract
-# Seed with a few real pages so the fuzzer starts from HTML rather than from nothing.
-seeds="$root/../shared/data/extraction/readability-pages"
-if [ -d "$seeds" ] && [ -z "$(ls -A corpus/extract)" ]; then
-    for page in $(ls "$seeds" | head -n 40); do
-        [ -f "$seeds/$page/source.html" ] && cp "$seeds/$page/source.html" "corpus/extract/$page.html"
+if [ "$target" = all ]; then
+    for file in fuzz_targets/*.rs; do
+        name="$(basename "$file" .rs)"
+        bash "$root/scripts/fuzz.sh" "$name" "$seconds" "$max_len"
     done
+    exit 0
 fi
-cargo fuzz run --sanitizer none --release extract corpus/extract -- \
+[ -f "fuzz_targets/$target.rs" ] || { echo "no fuzz target '$target' in fuzz/fuzz_targets" >&2; exit 2; }
+
+mkdir -p "corpus/$target"
+# Seed the corpus so the fuzzer starts from real input rather than from nothing.
+seed() { # DIR PATTERN COUNT
+    if [ -d "$1" ] && [ -z "$(ls -A "corpus/$target")" ]; then
+        find "$1" -type f -name "$2" | head -n "$3" | while read -r file; do
+            cp "$file" "corpus/$target/$(echo "$file" | tr '/' '_')"
+        done
+    fi
+}
+data="$root/../shared/data"
+case "$target" in
+    extract) seed "$data/extraction/readability-pages" 'source.html' 40 ;;
+    feed) seed "$data" '*.xml' 40; seed "$data" '*.rss' 40 ;;
+    opml) seed "$data" '*.opml' 20 ;;
+    discover) seed "$data/extraction/readability-pages" 'source.html' 20 ;;
+esac
+cargo fuzz run --sanitizer none --release "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1

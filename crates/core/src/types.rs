@@ -106,7 +106,8 @@ pub struct Feed {
 pub struct FeedFetchRecord {
     pub at: DateTime<Utc>,
     pub status: FeedStatus,
-    /// A clear, one-line message when `status` is `Error`.
+    /// A clear, one-line message when `status` is `Error`; when it is `Ok`, an optional
+    /// one-line note of what the feed limits dropped or cut.
     pub error: Option<String>,
     /// Validators for the next conditional GET (kept as they were when `None`).
     pub etag: Option<String>,

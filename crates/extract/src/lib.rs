@@ -6,7 +6,8 @@
 //! receives html5ever's tree, `dom` lays it out as the page tree, `junk` knows furniture,
 //! `analysis` sums per-node figures, `content` picks the body, `cleanup` trims inside it,
 //! `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
-//! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
+//! `sanitize` cleans feed HTML (after `nesting` bounds its depth), `text` holds plain-text
+//! helpers.
 
 mod analysis;
 mod charset;
@@ -16,6 +17,7 @@ mod dom;
 mod junk;
 mod linked_data;
 mod metadata;
+mod nesting;
 mod parse_tree;
 mod render;
 mod sanitize;
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub use charset::decode_html;
+pub use nesting::{MAX_FRAGMENT_DEPTH, bound_nesting};
 pub use sanitize::sanitize_fragment;
 pub use text::{excerpt, html_to_text};
 
@@ -72,6 +75,21 @@ const RETRY_BELOW_CHARS: usize = 500;
 /// Shortest body text accepted from the page before falling back to JSON-LD `articleBody`.
 const MIN_BODY_CHARS: usize = 200;
 
+/// Whether `base` (a page's `<base href>` or a feed's `xml:base`) may decide where the
+/// relative links of a document at `page` point: only on the page's own site, meaning the
+/// same host, or one host a subdomain of the other once a leading `www.` is set aside
+/// (`cdn.example.com` for `www.example.com`). Any other base is ignored and links resolve
+/// against the page itself, so a publisher's markup cannot send readers' browsers to a third
+/// party (a tracker) for every relative image.
+pub fn same_site(base: &Url, page: &Url) -> bool {
+    let (Some(a), Some(b)) = (base.host_str(), page.host_str()) else {
+        return false;
+    };
+    let strip = |h: &str| h.strip_prefix("www.").unwrap_or(h).to_ascii_lowercase();
+    let (a, b) = (strip(a), strip(b));
+    a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
+}
+
 /// Extracts the article from page bytes. `header_charset` is the HTTP `Content-Type` charset.
 pub fn extract(
     bytes: &[u8],
@@ -95,7 +113,7 @@ pub fn extract(
         .base_href
         .as_deref()
         .and_then(|href| match &opts.url {
-            Some(url) => url.join(href).ok(),
+            Some(url) => url.join(href).ok().filter(|base| same_site(base, url)),
             None => Url::parse(href).ok(),
         })
         .or_else(|| opts.url.clone());

@@ -1,5 +1,7 @@
 //! Writing the chosen body out as plain text (paragraphs separated by blank lines) and as clean
-//! HTML built from an allowlist of tags, with links and images made absolute.
+//! HTML built from an allowlist of tags, with links and images made absolute. Elements below
+//! [`MAX_RENDER_DEPTH`] levels are written as their text alone (walked without recursion), so
+//! the recursion here never goes deeper than that whatever the page.
 
 use url::Url;
 
@@ -91,7 +93,12 @@ fn holds_inline(tag: &str) -> bool {
     )
 }
 
+/// Levels of elements rendered as elements; deeper ones contribute their text only.
+pub const MAX_RENDER_DEPTH: usize = 200;
+
 struct Writer<'a> {
+    /// Elements open around the node being written.
+    depth: usize,
     dom: &'a Dom,
     skip: &'a [bool],
     base: Option<&'a Url>,
@@ -107,6 +114,7 @@ struct Writer<'a> {
 /// Renders `roots` (skipping nodes flagged in `skip`).
 pub fn render(dom: &Dom, roots: &[NodeId], skip: &[bool], base: Option<&Url>) -> Rendered {
     let mut writer = Writer {
+        depth: 0,
         dom,
         skip,
         base,
@@ -188,8 +196,43 @@ impl Writer<'_> {
                     escape_into(&mut self.html, &collapsed);
                 }
             }
-            NodeData::Element { tag, .. } => self.element(id, tag, inline_ok),
+            NodeData::Element { .. } if self.depth >= MAX_RENDER_DEPTH => {
+                self.flat_text(id, inline_ok);
+            }
+            NodeData::Element { tag, .. } => {
+                self.depth += 1;
+                self.element(id, tag, inline_ok);
+                self.depth -= 1;
+            }
         }
+    }
+
+    /// The text below `id` as one run of inline text, in document order, without recursion.
+    fn flat_text(&mut self, id: NodeId, inline_ok: bool) {
+        let mut pending = vec![id];
+        let mut text = String::new();
+        while let Some(next) = pending.pop() {
+            if self.skip.get(next).copied().unwrap_or(false) {
+                continue;
+            }
+            let node = &self.dom.nodes[next];
+            match &node.data {
+                NodeData::Text(t) => text.push_str(t),
+                NodeData::Element { tag, .. } if matches!(&**tag, "br" | "p" | "div") => {
+                    text.push(' ');
+                    pending.extend(node.children.iter().rev());
+                }
+                _ => pending.extend(node.children.iter().rev()),
+            }
+        }
+        if text.trim().is_empty() {
+            return;
+        }
+        self.ensure_inline_context(inline_ok);
+        if !self.in_caption {
+            self.line.push_str(&text);
+        }
+        escape_into(&mut self.html, &collapse_keeping_edges(&text));
     }
 
     fn element(&mut self, id: NodeId, tag: &str, inline_ok: bool) {

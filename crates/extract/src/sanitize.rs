@@ -1,5 +1,7 @@
 //! Sanitizing HTML that comes from feeds: an ammonia allowlist with absolute links,
-//! `rel="noopener nofollow"`, and no tracking pixels.
+//! `rel="noopener nofollow"`, and no tracking pixels. Nesting is bounded first
+//! ([`crate::bound_nesting`]), so ammonia's parser never sees a tree deeper than
+//! [`crate::MAX_FRAGMENT_DEPTH`] levels (and its cost stays linear).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -13,6 +15,11 @@ use crate::render::absolute_link;
 /// Removes scripts, styles, iframes, forms, event handlers and `javascript:` URLs; resolves
 /// relative links and images against `base`; drops 1×1 tracking images.
 pub fn sanitize_fragment(html: &str, base: Option<&Url>) -> String {
+    let (bounded, _) = crate::bound_nesting(html, crate::MAX_FRAGMENT_DEPTH);
+    clean(&bounded, base)
+}
+
+fn clean(html: &str, base: Option<&Url>) -> String {
     let tags: HashSet<&str> = [
         "a",
         "abbr",

@@ -6,7 +6,9 @@ pub mod feed;
 pub mod fetcher;
 pub mod robots;
 
-pub use feed::{FeedEntry, FeedError, FeedFormat, ParsedFeed, parse_feed};
+pub use feed::{
+    FeedEntry, FeedError, FeedFormat, FeedLimits, ParsedFeed, parse_feed, parse_feed_with,
+};
 pub use fetcher::{
     FetchError, FetchRequest, FetchedResponse, Fetcher, FetcherConfig, HostGate, HostPass,
 };

@@ -108,6 +108,12 @@ impl RobotsCache {
     }
 }
 
+/// Reads a robots.txt body (its first 500 KiB) for `user_agent_token`.
+pub fn read_robots(user_agent_token: &str, body: &[u8]) -> Result<Robot, String> {
+    let body = &body[..body.len().min(MAX_ROBOTS_BYTES)];
+    Robot::new(user_agent_token, body).map_err(|e| e.to_string())
+}
+
 async fn fetch_rules(
     fetcher: &Fetcher,
     url: &Url,
@@ -130,19 +136,16 @@ async fn fetch_rules(
         accept: Some("text/plain, */*;q=0.5"),
     };
     match fetcher.get(request).await {
-        Ok(response) => {
-            let body = &response.body[..response.body.len().min(MAX_ROBOTS_BYTES)];
-            match Robot::new(user_agent_token, body) {
-                Ok(robot) => CachedRules {
-                    rules: Rules::Parsed(Arc::new(robot)),
-                    expires: now + ROBOTS_TTL,
-                },
-                Err(err) => {
-                    tracing::debug!(%robots_url, %err, "unparseable robots.txt; allowing");
-                    allow_for(ROBOTS_TTL)
-                }
+        Ok(response) => match read_robots(user_agent_token, &response.body) {
+            Ok(robot) => CachedRules {
+                rules: Rules::Parsed(Arc::new(robot)),
+                expires: now + ROBOTS_TTL,
+            },
+            Err(err) => {
+                tracing::debug!(%robots_url, %err, "unparseable robots.txt; allowing");
+                allow_for(ROBOTS_TTL)
             }
-        }
+        },
         Err(FetchError::Status { status, .. }) if (400..500).contains(&status) && status != 429 => {
             allow_for(ROBOTS_TTL)
         }

@@ -9,6 +9,12 @@ use tidings_core::{StorageError, StorageResult};
 /// Throttle events older than this are swept whatever their key (no throttle window is longer).
 pub(crate) const THROTTLE_KEEP: Duration = Duration::from_secs(24 * 3600);
 
+/// Lapsed leases (a worker died running the job) after which a job is dead, not retried.
+pub(crate) const CRASHES_BEFORE_DEATH: i32 = 2;
+/// The error a job that took its worker down twice dies with.
+pub(crate) const CRASHED_TWICE: &str =
+    "crashed the worker twice (its lease lapsed twice without an answer)";
+
 /// A fresh, unguessable token for a lease, a slot or a leadership.
 pub(crate) fn random_token() -> String {
     hex::encode(rand::random::<[u8; 16]>())

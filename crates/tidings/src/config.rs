@@ -94,6 +94,17 @@ impl Config {
         Ok(config)
     }
 
+    /// The defaults overlaid with a TOML document (no file, no environment), validated:
+    /// what `load` makes of a configuration file's text.
+    pub fn from_toml_str(text: &str) -> anyhow::Result<Config> {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(text))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
     /// Rejects values that would make Tidings misbehave, naming the setting.
     pub fn validate(&self) -> anyhow::Result<()> {
         let ingest = &self.ingest;

@@ -33,6 +33,9 @@ pub struct IngestConfig {
     /// Days the fetched page of each article is kept (compressed) for `tidings reextract`;
     /// 0 keeps none.
     pub raw_page_retention_days: u32,
+    /// Entries read from one feed per poll (the first ones); bounds the memory one poll
+    /// takes whatever the feed holds.
+    pub max_feed_entries: usize,
 }
 
 /// How worker processes run jobs and hold leadership.
@@ -95,11 +98,20 @@ impl Default for IngestConfig {
             respect_robots: true,
             default_policy: RepublishPolicy::Excerpt,
             raw_page_retention_days: 30,
+            max_feed_entries: 500,
         }
     }
 }
 
 impl IngestConfig {
+    /// The limits a feed is read within.
+    pub fn feed_limits(&self) -> tidings_ingest::FeedLimits {
+        tidings_ingest::FeedLimits {
+            max_entries: self.max_feed_entries.max(1),
+            ..Default::default()
+        }
+    }
+
     pub fn default_interval(&self) -> Duration {
         Duration::from_secs(u64::from(self.default_interval_minutes) * 60)
     }

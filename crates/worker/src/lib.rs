@@ -8,6 +8,7 @@ pub mod article_extraction;
 pub mod article_merge;
 pub mod config;
 pub mod host_slots;
+pub mod job_panics;
 pub mod jobs;
 pub mod leadership;
 pub mod opml_import_job;

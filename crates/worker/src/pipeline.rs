@@ -130,6 +130,8 @@ impl Pipeline {
                 );
                 record.title = parsed.title.clone();
                 record.site_url = parsed.site_url.clone();
+                // What the feed limits dropped or cut, noted on the feed (status stays ok).
+                record.error = parsed.notes.summary();
                 record
             }
             Err(failure) => {
@@ -167,8 +169,10 @@ impl Pipeline {
         let body = response.body.clone();
         let content_type = response.content_type.clone();
         let base = response.final_url.clone();
+        let limits = self.config.feed_limits();
         let parsed = tokio::task::spawn_blocking(move || {
-            tidings_ingest::feed::parse_feed(&body, content_type.as_deref(), &base)
+            let ct = content_type.as_deref();
+            tidings_ingest::feed::parse_feed_with(&body, ct, &base, &limits, Utc::now())
         })
         .await
         .map_err(|e| PollFailure::permanent(format!("feed parser crashed: {e}")))?

@@ -1,7 +1,9 @@
 //! The worker: leases jobs from the queue in the shared database (at most
 //! `ingest.concurrent_feeds` at once), renews each lease while its job runs, and finishes the
 //! job or hands it back to be tried again later (dead after `worker.max_attempts`). A worker
-//! that dies simply stops renewing: its leases expire and other workers take the jobs over.
+//! that dies simply stops renewing: its leases expire and other workers take the jobs over;
+//! a job whose lease lapses twice so (it took its worker down twice) is dead. A job that
+//! panics fails like any other.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -135,7 +137,8 @@ async fn run_leased(
         give_up(&*storage, &job, &why).await;
         return;
     }
-    let work = run_job(&pipeline, &job);
+    // A panic in the job is its failure (retried, then dead), never the process's.
+    let work = crate::job_panics::catching_panics(run_job(&pipeline, &job));
     // The renewals run beside the job, never in its way: on SQLite a renewal may wait for
     // the write lock the job's own transaction holds, which needs the job polled to commit.
     let renewals = renew_lease(&*storage, &job, settings.lease);

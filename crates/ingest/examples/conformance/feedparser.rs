@@ -75,6 +75,7 @@ pub fn run(dir: &Path, reasons: &mut BTreeMap<&'static str, usize>) -> Tally {
             title: None,
             site_url: None,
             entries: Vec::new(),
+            notes: Default::default(),
         };
         let feed = parsed.as_ref().unwrap_or(&empty);
         let (mut passed, mut failed, mut detail) = (0, 0, Vec::new());

@@ -37,6 +37,7 @@ pub fn read(root: &Element, base: &Url) -> ParsedFeed {
         title: title.and_then(TextValue::into_plain),
         site_url: alternate_link(&links, &base),
         entries,
+        notes: Default::default(),
     }
 }
 
@@ -50,7 +51,13 @@ fn is_atom_ns(ns: &str) -> bool {
 fn read_entry(entry: &Element, is_core: &dyn Fn(&Element) -> bool, base: &Url) -> FeedEntry {
     let base = element_base(entry, base);
     let mut builder = EntryBuilder::default();
-    let mut links = Vec::new();
+    let links: Vec<&Element> = entry
+        .elements()
+        .filter(|e| is_core(e) && e.name == "link")
+        .collect();
+    builder.url = alternate_link(&links, &base);
+    let page = builder.url.as_deref().and_then(|u| Url::parse(u).ok());
+    let page = page.as_ref();
     let mut created = None;
     for child in entry.elements() {
         if !is_core(child) {
@@ -59,10 +66,9 @@ fn read_entry(entry: &Element, is_core: &dyn Fn(&Element) -> bool, base: &Url) -
         }
         match child.name.as_str() {
             "id" if builder.guid.is_none() => builder.guid = Some(child.text().trim().to_owned()),
-            "title" => set_text(&mut builder.title, child, &base),
-            "summary" => set_text(&mut builder.summary, child, &base),
-            "content" => set_text(&mut builder.content, child, &base),
-            "link" => links.push(child),
+            "title" => set_text(&mut builder.title, child, &base, page),
+            "summary" => set_text(&mut builder.summary, child, &base, page),
+            "content" => set_text(&mut builder.content, child, &base, page),
             "published" | "issued" if builder.published.is_none() => {
                 builder.published = parse_date(&child.text());
             }
@@ -87,7 +93,6 @@ fn read_entry(entry: &Element, is_core: &dyn Fn(&Element) -> bool, base: &Url) -
         }
     }
     builder.published = builder.published.or(created);
-    builder.url = alternate_link(&links, &base);
     for link in &links {
         if link.attr("rel").is_some_and(|r| r.trim() == "enclosure") {
             let link_base = element_base(link, &base);
@@ -98,11 +103,17 @@ fn read_entry(entry: &Element, is_core: &dyn Fn(&Element) -> bool, base: &Url) -
 }
 
 /// Reads a text construct; HTML has its relative URLs resolved against
-/// the construct's own `xml:base`.
-fn set_text(slot: &mut Option<TextValue>, element: &Element, base: &Url) {
+/// the construct's own `xml:base` when that is on the site of the entry's
+/// `page`, else against the page (see `tidings_extract::same_site`).
+fn set_text(slot: &mut Option<TextValue>, element: &Element, base: &Url, page: Option<&Url>) {
     let value = match atom_text(element) {
         Some(TextValue::Html(html)) => {
-            TextValue::Html(resolve_html_urls(&html, &element_base(element, base)))
+            let own = element_base(element, base);
+            let chosen = match page {
+                Some(page) if !tidings_extract::same_site(&own, page) => page,
+                _ => &own,
+            };
+            TextValue::Html(resolve_html_urls(&html, chosen))
         }
         Some(plain) => plain,
         None => return,

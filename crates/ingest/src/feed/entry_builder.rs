@@ -168,8 +168,16 @@ impl EntryBuilder {
         }
     }
 
-    /// `base` resolves an image found inside the entry's HTML.
+    /// `base` resolves an image found inside the entry's HTML, and its relative
+    /// URLs, unless it is on another site than the entry's page: then the page
+    /// is the base (see `tidings_extract::same_site`).
     pub fn finish(self, base: &Url) -> FeedEntry {
+        let page = self.url.as_deref().and_then(|u| Url::parse(u).ok());
+        let base = match page {
+            Some(page) if !tidings_extract::same_site(base, &page) => page,
+            _ => base.clone(),
+        };
+        let base = &base;
         let summary_html = self
             .summary
             .and_then(TextValue::into_html)

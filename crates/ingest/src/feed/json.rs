@@ -6,10 +6,13 @@ use url::Url;
 
 use super::dates::parse_date;
 use super::entry_builder::{absolute, push_author, push_unique};
+use super::limits::{self, FeedLimits, Notes};
 use super::markup::{TextValue, escape_html};
 use super::{FeedEntry, FeedError, FeedFormat, ParsedFeed};
 
-pub fn read(text: &str, base: &Url) -> Result<ParsedFeed, FeedError> {
+/// serde_json refuses documents nested deeper than 128 levels by itself; entries past the
+/// per-feed count are not read.
+pub fn read(text: &str, base: &Url, limits: &FeedLimits) -> Result<ParsedFeed, FeedError> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| FeedError::MalformedJson(e.to_string()))?;
     let items = value.get("items").and_then(Value::as_array);
@@ -28,17 +31,23 @@ pub fn read(text: &str, base: &Url) -> Result<ParsedFeed, FeedError> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    let entries = items
-        .into_iter()
-        .flatten()
-        .filter(|item| item.is_object())
+    let mut notes = Notes::default();
+    let objects = items.into_iter().flatten().filter(|item| item.is_object());
+    let entries: Vec<FeedEntry> = objects
+        .clone()
+        .take(limits.max_entries)
         .map(|item| read_item(item, base, &string))
         .collect();
+    notes.add(
+        limits::EXTRA_ENTRY,
+        objects.count().saturating_sub(entries.len()),
+    );
     Ok(ParsedFeed {
         format: FeedFormat::JsonFeed,
         title: string(&value, "title").and_then(|t| TextValue::Plain(t).into_plain()),
         site_url: string(&value, "home_page_url").and_then(|u| absolute(&u, base)),
         entries,
+        notes,
     })
 }
 

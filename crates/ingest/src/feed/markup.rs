@@ -40,12 +40,21 @@ impl TextValue {
     }
 }
 
-/// Plain text of an HTML fragment (tags dropped, references decoded).
+/// Longest HTML read for a plain-text field (titles): far more than a title
+/// needs, small enough that deep nesting costs the HTML parser little.
+const MAX_PLAIN_HTML_BYTES: usize = 16 * 1024;
+
+/// Plain text of an HTML fragment (tags dropped, references decoded); only
+/// the first [`MAX_PLAIN_HTML_BYTES`] are read.
 pub fn html_to_text(html: &str) -> String {
     if !html.contains(['<', '&']) {
         return html.to_owned();
     }
-    scraper::Html::parse_fragment(html)
+    let mut end = html.len().min(MAX_PLAIN_HTML_BYTES);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    scraper::Html::parse_fragment(&html[..end])
         .root_element()
         .text()
         .collect()

@@ -3,7 +3,9 @@
 //! malformed XML, and the lenient reading feeds in the wild need
 //! (namespaced or unusual core elements, extension vocabularies, loose
 //! dates). Titles come out as plain text, summaries and content as HTML
-//! (unsanitised: the pipeline sanitises before storing).
+//! (unsanitised: the pipeline sanitises before storing). Everything read
+//! stays within [`FeedLimits`]; what they dropped or cut is in
+//! [`ParsedFeed::notes`].
 
 mod atom;
 pub(crate) mod charset;
@@ -11,10 +13,15 @@ mod dates;
 mod entry_builder;
 mod html_entities;
 mod json;
+pub mod limits;
 mod markup;
 mod rss;
+mod xml_reader;
 mod xml_repair;
 mod xml_tree;
+
+pub use dates::parse_date;
+pub use limits::{FeedLimits, Notes};
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -35,6 +42,8 @@ pub struct ParsedFeed {
     /// The publisher's site (the feed's alternate link), absolute.
     pub site_url: Option<String>,
     pub entries: Vec<FeedEntry>,
+    /// What the limits dropped or cut while reading.
+    pub notes: Notes,
 }
 
 /// One item of a feed.
@@ -70,15 +79,48 @@ pub enum FeedError {
     UnsupportedJsonVersion(String),
     #[error("unreadable feed: {0}")]
     Unreadable(String),
+    #[error("feed refused: {0}")]
+    OverLimit(String),
 }
 
-/// Parses feed bytes. `content_type` is the HTTP Content-Type header value
-/// (its charset is used when the bytes are not valid UTF-8); `base` is the
-/// feed's URL, against which relative links are resolved.
+/// Parses feed bytes under the default [`FeedLimits`], as fetched now.
+/// `content_type` is the HTTP Content-Type header value (its charset is used
+/// when the bytes are not valid UTF-8); `base` is the feed's URL, against
+/// which relative links are resolved.
 pub fn parse_feed(
     bytes: &[u8],
     content_type: Option<&str>,
     base: &Url,
+) -> Result<ParsedFeed, FeedError> {
+    parse_feed_with(
+        bytes,
+        content_type,
+        base,
+        &FeedLimits::default(),
+        Utc::now(),
+    )
+}
+
+/// Parses feed bytes within `limits`; dates later than `fetched_at` (beyond
+/// the allowed skew) are read as `fetched_at`, dates before 1970 as unknown.
+pub fn parse_feed_with(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    limits: &FeedLimits,
+    fetched_at: DateTime<Utc>,
+) -> Result<ParsedFeed, FeedError> {
+    let mut feed = parse_unlimited_fields(bytes, content_type, base, limits)?;
+    limits::apply(&mut feed, limits, fetched_at);
+    Ok(feed)
+}
+
+/// Reads the feed (the tree within `limits`); fields are limited afterwards.
+fn parse_unlimited_fields(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    limits: &FeedLimits,
 ) -> Result<ParsedFeed, FeedError> {
     let first = bytes
         .iter()
@@ -88,9 +130,9 @@ pub fn parse_feed(
         return Err(FeedError::Empty);
     };
     if first == b'{' {
-        return json::read(&charset::to_utf8(bytes, content_type), base);
+        return json::read(&charset::to_utf8(bytes, content_type), base, limits);
     }
-    parse_xml(bytes, content_type, base)
+    parse_xml(bytes, content_type, base, limits)
 }
 
 /// XML feeds are always repaired before parsing (undefined entities, bare
@@ -100,18 +142,26 @@ fn parse_xml(
     bytes: &[u8],
     content_type: Option<&str>,
     base: &Url,
+    limits: &FeedLimits,
 ) -> Result<ParsedFeed, FeedError> {
     let text = charset::to_utf8(bytes, content_type);
-    let repaired = xml_repair::repair(&text);
-    let root = xml_tree::parse(repaired.as_deref().unwrap_or(&text)).map_err(|e| match e {
-        xml_tree::TreeError::NoRoot => FeedError::NotAFeed,
-        xml_tree::TreeError::Xml(message) => FeedError::MalformedXml(message),
+    // The repaired copy replaces the original, so only one copy is held while parsing.
+    let source = match xml_repair::repair(&text) {
+        Some(repaired) => repaired,
+        None => text,
+    };
+    let (root, notes) = xml_reader::parse_with(&source, limits).map_err(|e| match e {
+        xml_reader::TreeError::NoRoot => FeedError::NotAFeed,
+        xml_reader::TreeError::Xml(message) => FeedError::MalformedXml(message),
+        xml_reader::TreeError::Limit(message) => FeedError::OverLimit(message),
     })?;
-    match root.name.to_ascii_lowercase().as_str() {
-        "rss" | "rdf" | "channel" => Ok(rss::read(&root, base)),
-        "feed" => Ok(atom::read(&root, base)),
-        _ => Err(FeedError::NotAFeed),
-    }
+    let mut feed = match root.name.to_ascii_lowercase().as_str() {
+        "rss" | "rdf" | "channel" => rss::read(&root, base),
+        "feed" => atom::read(&root, base),
+        _ => return Err(FeedError::NotAFeed),
+    };
+    feed.notes.merge(notes);
+    Ok(feed)
 }
 
 /// A display name for a feed author. RSS `<author>` holds an e-mail

@@ -75,6 +75,7 @@ pub fn read(root: &Element, base: &Url) -> ParsedFeed {
                 .and_then(|h| absolute(h, &channel_base))
         }),
         entries,
+        notes: Default::default(),
     }
 }
 

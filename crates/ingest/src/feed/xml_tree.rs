@@ -1,15 +1,7 @@
-//! Owns reading (repaired) XML text into a small namespace-resolved element
-//! tree, and writing element content back out as markup. Feeds are small,
-//! so a tree keeps the RSS and Atom readers simple and order-independent.
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use quick_xml::NsReader;
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use regex::Regex;
+//! Owns the small namespace-resolved element tree feeds are read into
+//! (built by `xml_reader`, within the feed limits), and writing element
+//! content back out as markup. Every walk over the tree, its drop included,
+//! is iterative, so no depth of input can exhaust the stack.
 
 /// The XML namespace, which binds `xml:base` and `xml:lang`.
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -88,11 +80,28 @@ impl Element {
     }
 }
 
+/// Depth-first, without recursion: the stack holds the children still to visit.
 fn collect_text(element: &Element, out: &mut String) {
-    for child in &element.children {
-        match child {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => collect_text(e, out),
+    let mut stack: Vec<std::slice::Iter<'_, Node>> = vec![element.children.iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(Node::Text(t)) => out.push_str(t),
+            Some(Node::Element(e)) => stack.push(e.children.iter()),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// Dropping a tree frees it level by level rather than recursing once per level.
+impl Drop for Element {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(node) = pending.pop() {
+            if let Node::Element(mut element) = node {
+                pending.append(&mut element.children);
+            }
         }
     }
 }
@@ -104,43 +113,64 @@ const VOID_HTML: &[&str] = &[
 
 /// Writes a node as HTML-compatible markup: element names lose their
 /// prefixes, namespace declarations are dropped, and an embedded SVG or
-/// MathML root states its namespace with `xmlns`.
+/// MathML root states its namespace with `xmlns`. Iterative: the stack holds
+/// each open element with the children still to write.
 fn write_node(node: &Node, parent_ns: &str, out: &mut String) {
-    match node {
-        Node::Text(t) => escape_into(t, false, out),
-        Node::Element(e) => {
-            let html = e.ns.is_empty() || e.ns == XHTML_NS;
-            out.push('<');
-            out.push_str(&e.name);
-            if !html && e.ns != parent_ns {
-                out.push_str(" xmlns=\"");
-                escape_into(&e.ns, true, out);
-                out.push('"');
-            }
-            for attr in &e.attrs {
-                if attr.qname == "xmlns" || attr.qname.starts_with("xmlns:") {
-                    continue;
+    let mut stack: Vec<(&Element, std::slice::Iter<'_, Node>)> = Vec::new();
+    let mut next = Some((node, parent_ns));
+    loop {
+        if let Some((node, parent_ns)) = next.take() {
+            match node {
+                Node::Text(t) => escape_into(t, false, out),
+                Node::Element(e) => {
+                    if open_tag(e, parent_ns, out) {
+                        stack.push((e, e.children.iter()));
+                    }
                 }
-                out.push(' ');
-                out.push_str(&attr.qname);
-                out.push_str("=\"");
-                escape_into(&attr.value, true, out);
-                out.push('"');
             }
-            let void = html && VOID_HTML.contains(&e.name.to_ascii_lowercase().as_str());
-            if e.children.is_empty() && (void || !html) {
-                out.push_str(" />");
-                return;
+        }
+        let Some((element, children)) = stack.last_mut() else {
+            return;
+        };
+        match children.next() {
+            Some(child) => next = Some((child, element.ns.as_str())),
+            None => {
+                out.push_str("</");
+                out.push_str(&element.name);
+                out.push('>');
+                stack.pop();
             }
-            out.push('>');
-            for child in &e.children {
-                write_node(child, &e.ns, out);
-            }
-            out.push_str("</");
-            out.push_str(&e.name);
-            out.push('>');
         }
     }
+}
+
+/// Writes the start tag; `false` when the element was written whole (self-closed).
+fn open_tag(e: &Element, parent_ns: &str, out: &mut String) -> bool {
+    let html = e.ns.is_empty() || e.ns == XHTML_NS;
+    out.push('<');
+    out.push_str(&e.name);
+    if !html && e.ns != parent_ns {
+        out.push_str(" xmlns=\"");
+        escape_into(&e.ns, true, out);
+        out.push('"');
+    }
+    for attr in &e.attrs {
+        if attr.qname == "xmlns" || attr.qname.starts_with("xmlns:") {
+            continue;
+        }
+        out.push(' ');
+        out.push_str(&attr.qname);
+        out.push_str("=\"");
+        escape_into(&attr.value, true, out);
+        out.push('"');
+    }
+    let void = html && VOID_HTML.contains(&e.name.to_ascii_lowercase().as_str());
+    if e.children.is_empty() && (void || !html) {
+        out.push_str(" />");
+        return false;
+    }
+    out.push('>');
+    true
 }
 
 fn escape_into(text: &str, attribute: bool, out: &mut String) {
@@ -155,223 +185,9 @@ fn escape_into(text: &str, attribute: bool, out: &mut String) {
     }
 }
 
-/// Why the text could not be read as an element tree.
-#[derive(Debug, thiserror::Error)]
-pub enum TreeError {
-    #[error("{0}")]
-    Xml(String),
-    #[error("no root element")]
-    NoRoot,
-}
-
-static ENTITY_DECL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>"#).ok()
-});
-
-/// Entities declared in a DOCTYPE's internal subset (`<!ENTITY id "...">`).
-pub fn declared_entities(xml: &str) -> HashMap<String, String> {
-    let Some(re) = ENTITY_DECL.as_ref() else {
-        return HashMap::new();
-    };
-    let head_end = xml.find("]>").map_or(0, |i| i + 2);
-    re.captures_iter(&xml[..head_end])
-        .filter_map(|c| {
-            let value = c.get(2).or_else(|| c.get(3))?.as_str();
-            Some((c[1].to_owned(), value.to_owned()))
-        })
-        .collect()
-}
-
-/// Parses the document. An end tag closes the nearest open element of
-/// that name, closing any left open inside it (an unclosed `<p>` or
-/// `<itunes:category>`); an end tag matching no open element, or a
-/// document cut off inside an item, is an error.
-pub fn parse(xml: &str) -> Result<Element, TreeError> {
-    let entities = declared_entities(xml);
-    let mut reader = NsReader::from_str(xml);
-    reader.config_mut().allow_dangling_amp = true;
-    reader.config_mut().check_end_names = false;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    loop {
-        let (ns, event) = match reader.read_resolved_event() {
-            Ok((ns, event)) => (namespace_uri(&ns), event),
-            Err(e) => return Err(TreeError::Xml(e.to_string())),
-        };
-        match event {
-            Event::Start(start) => {
-                let element = start_element(&reader, ns, &start, &entities);
-                stack.push(element);
-            }
-            Event::Empty(start) => {
-                let element = start_element(&reader, ns, &start, &entities);
-                attach(&mut stack, &mut root, element);
-            }
-            Event::End(end) => {
-                let name = String::from_utf8_lossy(end.name().as_ref()).into_owned();
-                close_element(&mut stack, &mut root, &name)?;
-            }
-            Event::Text(text) => {
-                let decoded = text.decode().map_err(|e| TreeError::Xml(e.to_string()))?;
-                push_text(&mut stack, &decoded);
-            }
-            Event::CData(data) => {
-                let decoded = data.decode().map_err(|e| TreeError::Xml(e.to_string()))?;
-                push_text(&mut stack, &decoded);
-            }
-            Event::GeneralRef(reference) => {
-                let resolved = resolve_reference(&reference, &entities);
-                push_text(&mut stack, &resolved);
-            }
-            Event::Eof => break,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
-        }
-        if root.is_some() && stack.is_empty() {
-            break;
-        }
-    }
-    // A document cut off after its last item (only the root and channel
-    // left open) is complete enough to read; one cut inside an item is not.
-    if let Some(open) = stack.last()
-        && stack.len() > 2
-    {
-        return Err(TreeError::Xml(format!(
-            "document ends before <{}> is closed",
-            open.qname
-        )));
-    }
-    while let Some(element) = stack.pop() {
-        attach(&mut stack, &mut root, element);
-    }
-    root.ok_or(TreeError::NoRoot)
-}
-
-/// The namespace URI; an undeclared prefix gets the namespace feeds
-/// conventionally bind it to (`dc:`, `content:`, `media:`...), or a private
-/// one so that it is never mistaken for a core element.
-fn namespace_uri(ns: &ResolveResult<'_>) -> String {
-    match ns {
-        ResolveResult::Bound(uri) => String::from_utf8_lossy(uri.as_ref()).into_owned(),
-        ResolveResult::Unbound => String::new(),
-        ResolveResult::Unknown(prefix) => {
-            let prefix = String::from_utf8_lossy(prefix);
-            let uri = match prefix.to_ascii_lowercase().as_str() {
-                "atom" => "http://www.w3.org/2005/Atom",
-                "dc" => "http://purl.org/dc/elements/1.1/",
-                "dcterms" => "http://purl.org/dc/terms/",
-                "content" => "http://purl.org/rss/1.0/modules/content/",
-                "media" => "http://search.yahoo.com/mrss/",
-                "itunes" => "http://www.itunes.com/dtds/podcast-1.0.dtd",
-                "rdf" => "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                "xhtml" => XHTML_NS,
-                _ => return format!("undeclared:{prefix}"),
-            };
-            uri.to_owned()
-        }
-    }
-}
-
-fn start_element(
-    reader: &NsReader<&[u8]>,
-    ns: String,
-    start: &BytesStart<'_>,
-    entities: &HashMap<String, String>,
-) -> Element {
-    let qname = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let attrs = start
-        .attributes()
-        .with_checks(false)
-        .flatten()
-        .map(|attr| {
-            let (attr_ns, local) = reader.resolve_attribute(attr.key);
-            let value = attr
-                .unescape_value_with(|name| {
-                    entities
-                        .get(name)
-                        .map(String::as_str)
-                        .or_else(|| resolve_predefined_entity(name))
-                })
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&attr.value).into_owned());
-            Attribute {
-                ns: namespace_uri(&attr_ns),
-                name: String::from_utf8_lossy(local.as_ref()).into_owned(),
-                qname: String::from_utf8_lossy(attr.key.as_ref()).into_owned(),
-                value,
-            }
-        })
-        .collect();
-    Element {
-        ns,
-        name,
-        qname,
-        attrs,
-        children: Vec::new(),
-    }
-}
-
-fn resolve_reference(reference: &BytesRef<'_>, entities: &HashMap<String, String>) -> String {
-    if let Ok(Some(c)) = reference.resolve_char_ref() {
-        return c.to_string();
-    }
-    let name = reference
-        .decode()
-        .map(|n| n.into_owned())
-        .unwrap_or_default();
-    match name.as_str() {
-        "amp" => "&".to_owned(),
-        "lt" => "<".to_owned(),
-        "gt" => ">".to_owned(),
-        "quot" => "\"".to_owned(),
-        "apos" => "'".to_owned(),
-        other => entities
-            .get(other)
-            .cloned()
-            .or_else(|| super::html_entities::lookup(other).map(String::from))
-            .unwrap_or_else(|| format!("&{other};")),
-    }
-}
-
-fn close_element(
-    stack: &mut Vec<Element>,
-    root: &mut Option<Element>,
-    name: &str,
-) -> Result<(), TreeError> {
-    let Some(position) = stack.iter().rposition(|e| e.qname == name) else {
-        return Err(TreeError::Xml(format!(
-            "end tag </{name}> does not match any open element"
-        )));
-    };
-    while stack.len() > position {
-        if let Some(element) = stack.pop() {
-            attach(stack, root, element);
-        }
-    }
-    Ok(())
-}
-
-fn push_text(stack: &mut [Element], text: &str) {
-    let Some(top) = stack.last_mut() else {
-        return;
-    };
-    if let Some(Node::Text(last)) = top.children.last_mut() {
-        last.push_str(text);
-    } else {
-        top.children.push(Node::Text(text.to_owned()));
-    }
-}
-
-fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(Node::Element(element)),
-        None => {
-            if root.is_none() {
-                *root = Some(element);
-            }
-        }
-    }
-}
+pub use super::xml_reader::declared_entities;
+#[cfg(test)]
+pub use super::xml_reader::parse;
 
 #[cfg(test)]
 mod tests {

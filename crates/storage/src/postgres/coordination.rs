@@ -15,7 +15,9 @@ use super::PostgresStorage;
 use super::db_errors::db_error;
 use super::leadership;
 use super::timestamps::{checked, checked_opt, now};
-use crate::coordination::{THROTTLE_KEEP, after, random_token, stamps_from_rows};
+use crate::coordination::{
+    CRASHED_TWICE, CRASHES_BEFORE_DEATH, THROTTLE_KEEP, after, random_token, stamps_from_rows,
+};
 
 #[derive(sqlx::FromRow)]
 struct JobRow {
@@ -72,6 +74,19 @@ impl CoordinationStore for PostgresStorage {
             return Ok(Vec::new());
         }
         let now = now();
+        // A job whose lease lapsed once already took its worker down twice: it dies.
+        sqlx::query(
+            "UPDATE jobs SET state = 'dead', last_error = $1, lease_token = NULL,
+                 lease_until = NULL
+             WHERE kind = ANY($2) AND state = 'running' AND lease_until < $3 AND crashes >= $4",
+        )
+        .bind(CRASHED_TWICE)
+        .bind(kinds)
+        .bind(now)
+        .bind(CRASHES_BEFORE_DEATH - 1)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
         let rows: Vec<JobRow> = sqlx::query_as(
             "WITH picked AS MATERIALIZED (
                  SELECT id FROM jobs
@@ -82,6 +97,7 @@ impl CoordinationStore for PostgresStorage {
                  LIMIT $3
                  FOR UPDATE SKIP LOCKED)
              UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, leased_by = $4,
+                 crashes = jobs.crashes + CASE WHEN jobs.state = 'running' THEN 1 ELSE 0 END,
                  lease_token = $5 || '-' || jobs.id, lease_until = $6
              FROM picked WHERE jobs.id = picked.id
              RETURNING jobs.id, jobs.kind, jobs.key, jobs.payload, jobs.attempts,
@@ -217,7 +233,7 @@ impl CoordinationStore for PostgresStorage {
         .await
         .map_err(db_error)?;
         let queued = sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $2,
+            "UPDATE jobs SET state = 'queued', attempts = 0, crashes = 0, run_at = $2,
                  lease_token = NULL, lease_until = NULL, leased_by = NULL
              WHERE state = 'dead' AND ($1::bigint IS NULL OR id = $1)",
         )

@@ -15,7 +15,9 @@ use tidings_core::{
 use super::SqliteStorage;
 use super::db_errors::db_error;
 use super::timestamps::{decode, encode, encode_opt};
-use crate::coordination::{THROTTLE_KEEP, after, random_token, stamps_from_rows};
+use crate::coordination::{
+    CRASHED_TWICE, CRASHES_BEFORE_DEATH, THROTTLE_KEEP, after, random_token, stamps_from_rows,
+};
 
 type JobRow = (i64, String, String, String, i64, String, String);
 
@@ -51,8 +53,25 @@ impl CoordinationStore for SqliteStorage {
         let now = Utc::now();
         let now_text = encode("now", now)?;
         let placeholders = vec!["?"; kinds.len()].join(", ");
+        // A job whose lease lapsed once already took its worker down twice: it dies.
+        let crashed = format!(
+            "UPDATE jobs SET state = 'dead', last_error = ?, lease_token = NULL, lease_until = NULL
+             WHERE kind IN ({placeholders}) AND state = 'running' AND lease_until < ?
+               AND crashes >= ?"
+        );
+        let mut query = sqlx::query(&crashed).bind(CRASHED_TWICE);
+        for kind in kinds {
+            query = query.bind(*kind);
+        }
+        query
+            .bind(&now_text)
+            .bind(CRASHES_BEFORE_DEATH - 1)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
         let sql = format!(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, leased_by = ?,
+                 crashes = crashes + (state = 'running'),
                  lease_token = ? || '-' || id, lease_until = ?
              WHERE id IN (
                  SELECT id FROM jobs
@@ -209,7 +228,7 @@ impl CoordinationStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         let queued = sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?2,
+            "UPDATE jobs SET state = 'queued', attempts = 0, crashes = 0, run_at = ?2,
                  lease_token = NULL, lease_until = NULL, leased_by = NULL
              WHERE state = 'dead' AND (?1 IS NULL OR id = ?1)",
         )

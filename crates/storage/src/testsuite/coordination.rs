@@ -196,6 +196,72 @@ pub async fn failed_jobs_retry_later_or_die(storage: &dyn Storage) {
     );
 }
 
+/// A job whose worker dies running it (its lease lapses without an answer) runs once more;
+/// when that worker dies too, the job is dead with the reason, not leased a third time.
+pub async fn jobs_that_crash_their_worker_twice_die(storage: &dyn Storage) {
+    let short = Duration::from_millis(50);
+    storage
+        .enqueue_job(job("crash", "x"))
+        .await
+        .expect("enqueue");
+    storage
+        .enqueue_job(job("crash", "ok"))
+        .await
+        .expect("enqueue");
+    for round in 1..=2 {
+        let leased = storage
+            .lease_jobs("w", &["crash"], short, 5)
+            .await
+            .expect("lease");
+        let keys: Vec<&str> = leased.iter().map(|j| j.key.as_str()).collect();
+        assert!(keys.contains(&"x"), "round {round}: {keys:?}");
+        // "ok" fails cleanly each round: a handed-back job is no crash.
+        for j in leased.iter().filter(|j| j.key == "ok") {
+            let retry = Some(Utc::now());
+            assert!(
+                storage
+                    .fail_job(j.id, &j.lease_token, "busy", retry)
+                    .await
+                    .expect("fail")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(120)).await;
+    }
+    let third = storage
+        .lease_jobs("w", &["crash"], MINUTE, 5)
+        .await
+        .expect("lease");
+    let keys: Vec<&str> = third.iter().map(|j| j.key.as_str()).collect();
+    assert_eq!(keys, ["ok"], "the twice-crashed job was leased again");
+    let dead = storage.dead_jobs(10).await.expect("dead jobs");
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].key, "x");
+    let reason = dead[0].last_error.as_deref().unwrap_or_default();
+    assert!(reason.contains("crashed the worker twice"), "{reason}");
+    // Retried by hand it starts from no crashes: one lapse does not kill it again.
+    assert_eq!(
+        storage
+            .retry_dead_jobs(Some(dead[0].id))
+            .await
+            .expect("retry"),
+        1
+    );
+    let again = storage
+        .lease_jobs("w", &["crash"], short, 5)
+        .await
+        .expect("lease");
+    assert!(again.iter().any(|j| j.key == "x"));
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let after_one = storage
+        .lease_jobs("w", &["crash"], MINUTE, 5)
+        .await
+        .expect("lease");
+    assert!(
+        after_one.iter().any(|j| j.key == "x"),
+        "one lapse after a retry killed the job"
+    );
+}
+
 /// Leases every due job of `kind` and fails it for good.
 async fn kill_all(storage: &dyn Storage, kind: &str) {
     for leased in storage

@@ -125,6 +125,7 @@ macro_rules! for_each_check {
             coordination::leases_are_exclusive_and_expire,
             coordination::failed_jobs_retry_later_or_die,
             coordination::dead_jobs_are_listed_and_retried,
+            coordination::jobs_that_crash_their_worker_twice_die,
             coordination::leadership_is_held_by_one_and_moves_when_dropped,
             coordination::host_slots_bound_concurrency_and_expire,
             coordination::throttles_count_within_the_window,

@@ -133,7 +133,13 @@ pub fn format_feed_list(feeds: &[Feed]) -> String {
             last,
             feed.url
         );
-        if let Some(error) = &feed.last_error {
+        if let Some(note) = feed
+            .last_error
+            .as_ref()
+            .filter(|_| feed.consecutive_failures == 0)
+        {
+            let _ = writeln!(out, "      note: {note}");
+        } else if let Some(error) = &feed.last_error {
             let _ = writeln!(
                 out,
                 "      last error ({} in a row): {error}",

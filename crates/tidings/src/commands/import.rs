@@ -35,7 +35,7 @@ pub struct ImportReport {
 }
 
 /// The article a line describes, enriched, or why it cannot be imported.
-fn article_from_line(line: &str) -> Result<NewArticle, String> {
+pub fn article_from_line(line: &str) -> Result<NewArticle, String> {
     let row: ImportLine = serde_json::from_str(line).map_err(|e| format!("not valid: {e}"))?;
     let url = Url::parse(row.url.trim()).map_err(|e| format!("url {:?}: {e}", row.url))?;
     if !matches!(url.scheme(), "http" | "https") {

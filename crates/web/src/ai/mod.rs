@@ -12,6 +12,7 @@ mod rate_limit;
 use axum::Router;
 use axum::routing::get;
 
+pub use api::AskBody;
 pub use briefing::brief_for_story;
 pub use panel::{AiPanelView, PanelRequest, attach_panel};
 pub use rate_limit::QuestionLimiter;

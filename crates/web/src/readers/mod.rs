@@ -28,6 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
+pub use comment_api::{EditCommentJson, NewCommentJson};
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
 pub use passwords::{PasswordError, hash_password, verify_password};
