@@ -19,6 +19,7 @@ pub mod reader_config;
 pub mod scheduler;
 pub mod site_rules;
 pub mod story_eval;
+pub mod story_revisions;
 pub mod story_stage;
 pub mod synthetic;
 pub mod worker;

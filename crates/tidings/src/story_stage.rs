@@ -8,7 +8,8 @@
 //! Placement needs one index that has seen every article, so among the processes sharing a
 //! database only the holder of the "stories" role places: it places its own articles as they
 //! are stored and drains the articles others stored ([`StoryStage::place_pending`]), in id
-//! order. A process that gains the role rebuilds its index from storage first.
+//! order. A process that gains the role rebuilds its index from storage first. After each
+//! placement the stories it touches are revisited (merged, split: `story_revisions.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -149,7 +150,14 @@ impl StoryStage {
         for copy in original_of {
             state.index.mark_copy(copy, id);
         }
-        Ok(story)
+        crate::story_revisions::revise(
+            self.storage.as_ref(),
+            &mut state.index,
+            id,
+            &placed.neighbours,
+        )
+        .await?;
+        Ok(state.index.story_of(id).unwrap_or(story))
     }
 
     /// The original this article copies, or the stored articles it is the original of.
