@@ -1,6 +1,6 @@
 //! The demo corpus's stories as the story index forms them, streamed in publication order
-//! with the revisit step: sibling events (two navy rescues, two Waitrose fires, two Iran
-//! quakes, a Bush rule and its reversal by Obama) stay apart, and developing stories (a
+//! with the revisit step: sibling events (two Waitrose fires, two Iran quakes, a Bush rule
+//! and its reversal by Obama) stay apart, and developing stories (a
 //! shooting through to its trial, an obituary's coverage, an Oscars host) stay together.
 
 use std::collections::HashMap;
