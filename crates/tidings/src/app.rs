@@ -1,21 +1,22 @@
-//! The running application: configuration, storage, the pipeline, and the process roles
-//! `serve` runs: the web site, the background work (scheduler, job worker, story stage), or
-//! both. Any number of processes of either role may share one database.
+//! The running application: configuration, storage, the pipeline, the story stage, and the
+//! process roles `serve` runs: the web site, the background work (scheduler, job worker, story
+//! stage), or both. Any number of processes of either role may share one database.
 
 use std::sync::Arc;
 
 use tidings_core::Storage;
+use tidings_enrich::StoryIndexConfig;
 use tidings_web::{AppState, SiteConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::Config;
-use crate::host_slots::SharedHostSlots;
-use crate::pipeline::Pipeline;
-use crate::scheduler::run_scheduler;
-use crate::story_stage::run_story_placement;
-use crate::worker::{WorkerSettings, run_worker};
+use tidings_worker::host_slots::SharedHostSlots;
+use tidings_worker::pipeline::Pipeline;
+use tidings_worker::scheduler::run_scheduler;
+use tidings_worker::story_stage::{StoryStage, run_story_placement};
+use tidings_worker::worker::{WorkerSettings, run_worker};
 
 /// What a `serve` process does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +45,8 @@ pub struct App {
     pub config: Config,
     pub storage: Arc<dyn Storage>,
     pub pipeline: Arc<Pipeline>,
+    /// Places what the pipeline (or an import) stored into stories.
+    pub stories: Arc<StoryStage>,
 }
 
 impl App {
@@ -61,7 +64,8 @@ impl App {
     }
 
     pub fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<App> {
-        let site_rules = crate::site_rules::SiteRules::compile(&config.extract.site_rules)?;
+        let site_rules =
+            tidings_worker::site_rules::SiteRules::compile(&config.extract.site_rules)?;
         // Requests per host are limited across every process sharing the database.
         let host_slots = SharedHostSlots::new(
             Arc::clone(&storage),
@@ -71,13 +75,17 @@ impl App {
         let pipeline = Arc::new(
             Pipeline::new(Arc::clone(&storage), config.ingest.clone())?
                 .with_site_rules(site_rules)
-                .with_host_gate(Arc::new(host_slots))
-                .with_story_leader_ttl(config.worker.leader_ttl()),
+                .with_host_gate(Arc::new(host_slots)),
+        );
+        let stories = Arc::new(
+            StoryStage::new(Arc::clone(&storage), StoryIndexConfig::default())
+                .with_leader_ttl(config.worker.leader_ttl()),
         );
         Ok(App {
             config,
             storage,
             pipeline,
+            stories,
         })
     }
 
@@ -159,7 +167,7 @@ impl App {
             stopped.clone(),
         ));
         tasks.spawn(run_story_placement(
-            Arc::clone(&self.pipeline),
+            Arc::clone(&self.stories),
             stopped.clone(),
         ));
     }
@@ -183,7 +191,7 @@ impl App {
 }
 
 /// Ctrl-C, or SIGTERM (what service managers send).
-pub(crate) async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

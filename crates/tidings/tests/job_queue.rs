@@ -9,11 +9,11 @@ use chrono::Utc;
 use tidings::app::{App, Role};
 use tidings::commands::demo::ingest_demo;
 use tidings::config::Config;
-use tidings::demo::start_publishers;
-use tidings::jobs::{JOB_KINDS, JobDone, poll_feed_job, run_job};
-use tidings::worker::{WorkerSettings, run_worker};
 use tidings_core::{JobCounts, NewFeed, NewJob, RepublishPolicy, Storage};
+use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
+use tidings_worker::jobs::{JOB_KINDS, JobDone, poll_feed_job, run_job};
+use tidings_worker::worker::{WorkerSettings, run_worker};
 
 async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
 where
@@ -207,7 +207,14 @@ async fn a_poll_job_for_a_feed_polled_meanwhile_or_removed_does_nothing() {
             .expect("enqueue")
     );
     let report = app.pipeline.poll_feed(&feed).await;
-    assert!(report.inserted > 0);
+    // A fresh feed: every entry is new, and each is stored once.
+    assert_eq!(report.error, None);
+    assert!(report.entries >= 5, "{report:?}");
+    assert_eq!(report.inserted, report.entries, "{report:?}");
+    assert_eq!(
+        app.storage.count_articles().await.expect("count") as usize,
+        report.inserted
+    );
     let polled = app
         .storage
         .feed(feed.id)

@@ -12,10 +12,10 @@ use chrono::{Duration, Utc};
 use tidings::app::App;
 use tidings::commands::reextract::{ReextractOptions, parse_since, reextract};
 use tidings::config::Config;
-use tidings::scheduler::poll_due_feeds;
-use tidings::site_rules::{SiteRule, SiteRules};
 use tidings_core::{NewFeed, PageRequest, RawPageFilter, RepublishPolicy, Storage};
 use tidings_storage::SqliteStorage;
+use tidings_worker::scheduler::poll_due_feeds;
+use tidings_worker::site_rules::{SiteRule, SiteRules};
 
 const STORY: &str = "The harbour board voted on Tuesday to rebuild the old north pier before the winter storms arrive in the bay. Engineers told the board that the timber piles had rotted far faster than the survey of last spring predicted. Work starts next month and the ferry will move to the south quay.";
 
@@ -195,7 +195,8 @@ async fn retention_purges_old_pages_and_zero_keeps_none() {
     };
     assert_eq!(
         app.pipeline
-            .purge_raw_pages(Utc::now())
+            .raw_pages()
+            .purge(Utc::now())
             .await
             .expect("purge"),
         0
@@ -203,7 +204,8 @@ async fn retention_purges_old_pages_and_zero_keeps_none() {
     assert_eq!(kept(&app).await, 1);
     let purged = app
         .pipeline
-        .purge_raw_pages(Utc::now() + Duration::days(31))
+        .raw_pages()
+        .purge(Utc::now() + Duration::days(31))
         .await
         .expect("purge");
     assert_eq!(purged, 1);

@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tidings_core::{ArticleId, RawPageFilter, Storage, publisher_slug};
 use url::Url;
 
-use crate::article_extraction::{decompress_page, extract_page, reextraction};
-use crate::site_rules::SiteRules;
+use tidings_worker::article_extraction::{decompress_page, extract_page, reextraction};
+use tidings_worker::site_rules::SiteRules;
 
 /// Which kept pages to re-extract.
 #[derive(Debug, Clone, Default)]

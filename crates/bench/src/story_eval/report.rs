@@ -72,7 +72,7 @@ pub fn report(data: &Path, sizes: &[usize], options: &ReportOptions) -> anyhow::
     let config = options.config();
     let revisit = !options.no_revisit;
     let ecb = data.join("stories/ecbplus-dev/docs.jsonl");
-    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/corpus.jsonl");
+    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/data/corpus.jsonl");
     println!(
         "revisit step {}; held-out topics {:?}",
         if revisit { "on" } else { "off" },

@@ -72,7 +72,7 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
         sizes: Vec<usize>,
         #[command(flatten)]
-        options: tidings::story_eval::ReportOptions,
+        options: tidings_bench::story_eval::ReportOptions,
     },
     /// Story placement throughput: stores N synthetic articles unplaced, then places them.
     Placer {
@@ -144,20 +144,20 @@ fn main() -> anyhow::Result<()> {
             articles,
             seed,
             writers,
-        } => runtime.block_on(tidings::bench_population::populate_command(
+        } => runtime.block_on(tidings_bench::bench_population::populate_command(
             &database, articles, seed, writers,
         )),
         Command::Stories {
             data,
             sizes,
             options,
-        } => tidings::story_eval::report(&data, &sizes, &options),
+        } => tidings_bench::story_eval::report(&data, &sizes, &options),
         Command::Placer {
             database,
             articles,
             seed,
         } => runtime.block_on(async {
-            let f = tidings::story_eval::measure_placer(&database, articles, seed).await?;
+            let f = tidings_bench::story_eval::measure_placer(&database, articles, seed).await?;
             println!(
                 "placer: {} stored, {} placed in {:.1} s = {:.0} articles/s",
                 f.stored,
@@ -178,8 +178,8 @@ fn main() -> anyhow::Result<()> {
             per_host_concurrency,
             admin_url,
             timeout,
-        } => runtime.block_on(tidings::bench_workers::run(
-            tidings::bench_workers::WorkersBench {
+        } => runtime.block_on(tidings_bench::bench_workers::run(
+            tidings_bench::bench_workers::WorkersBench {
                 articles,
                 items_per_feed,
                 processes,
@@ -262,7 +262,7 @@ async fn bench_ingest(runs: usize) -> anyhow::Result<()> {
         let app = tidings::app::App::open(config).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let (outlets, server) =
-            tidings::demo::start_publishers(listener, chrono::Utc::now()).await?;
+            tidings_demo::start_publishers(listener, chrono::Utc::now()).await?;
         let started = Instant::now();
         let (inserted, errors) = tidings::commands::demo::ingest_demo(&app, &outlets).await?;
         let secs = started.elapsed().as_secs_f64();
@@ -294,9 +294,13 @@ async fn bench_page_latency(
     let app = tidings::app::App::open(config).await?;
     let started = Instant::now();
     let ids = if no_fill {
-        let ids =
-            tidings::bench_population::sample_article_ids(app.storage.as_ref(), 42, articles, 2000)
-                .await?;
+        let ids = tidings_bench::bench_population::sample_article_ids(
+            app.storage.as_ref(),
+            42,
+            articles,
+            2000,
+        )
+        .await?;
         anyhow::ensure!(
             !ids.is_empty(),
             "no synthetic articles stored: run populate"
@@ -308,11 +312,11 @@ async fn bench_page_latency(
         );
         ids
     } else {
-        tidings::synthetic::fill(
+        tidings_bench::synthetic::fill(
             app.storage.as_ref(),
             articles,
             42,
-            Some(app.pipeline.stories()),
+            Some(app.stories.as_ref()),
         )
         .await?
     };

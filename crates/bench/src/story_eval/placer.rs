@@ -10,7 +10,7 @@ use anyhow::Context;
 use tidings_core::InsertOutcome;
 use tidings_enrich::StoryIndexConfig;
 
-use crate::story_stage::StoryStage;
+use tidings_worker::story_stage::StoryStage;
 
 /// What one placer run measured.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use tidings::story_eval::{StreamDoc, run_stream};
+use tidings_bench::story_eval::{StreamDoc, run_stream};
 use tidings_enrich::{StoryIndex, StoryIndexConfig, StoryKey};
 
 struct Demo {
@@ -14,7 +14,7 @@ struct Demo {
 }
 
 fn demo() -> Demo {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/corpus.jsonl");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/data/corpus.jsonl");
     let text = std::fs::read_to_string(path).expect("the demo corpus");
     let mut rows: Vec<serde_json::Value> = text
         .lines()
