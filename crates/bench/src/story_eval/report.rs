@@ -36,6 +36,9 @@ pub struct ReportOptions {
     /// Only the tuning half (what settings may be chosen on).
     #[arg(long)]
     pub tuning_only: bool,
+    /// Only the held-out half (what nobody tuned on).
+    #[arg(long)]
+    pub held_out_only: bool,
     /// Skip the copy set and the scale curve: ECB+ grouping and Related@5 only.
     #[arg(long)]
     pub quality_only: bool,
@@ -80,6 +83,8 @@ pub fn report(data: &Path, sizes: &[usize], options: &ReportOptions) -> anyhow::
     );
     let halves: &[(&str, Topics)] = if options.tuning_only {
         &[("tuning half", Topics::Tuning)]
+    } else if options.held_out_only {
+        &[("held-out half", Topics::HeldOut)]
     } else {
         &[
             ("tuning half", Topics::Tuning),
