@@ -87,18 +87,18 @@ enum Command {
         /// Archive sizes for the scale curve (empty: skip it).
         #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
         sizes: Vec<usize>,
-        /// Override the join threshold (for tuning).
+        #[command(flatten)]
+        options: tidings_bench::story_eval::ReportOptions,
+    },
+    /// Story placement throughput: stores N synthetic articles unplaced, then places them.
+    Placer {
+        /// An empty database (`sqlite:/tmp/placer.db` or `postgres://…`).
         #[arg(long)]
-        threshold: Option<f32>,
-        /// Override the weight of the nearest member in a story's score (for tuning).
-        #[arg(long)]
-        nearest_weight: Option<f32>,
-        /// Skip the copy set and the scale curve: ECB+ grouping and Related@5 only.
-        #[arg(long)]
-        quality_only: bool,
-        /// Write each ECB+ document's event and story (tab-separated, per order) to this file.
-        #[arg(long)]
-        assignments: Option<PathBuf>,
+        database: String,
+        #[arg(long, default_value_t = 5_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
     /// Ingest throughput with several `tidings serve --role worker` processes on PostgreSQL.
     Workers {
@@ -195,18 +195,23 @@ fn main() -> anyhow::Result<()> {
         Command::Stories {
             data,
             sizes,
-            threshold,
-            nearest_weight,
-            quality_only,
-            assignments,
-        } => bench_stories(
-            &data,
-            &sizes,
-            threshold,
-            nearest_weight,
-            quality_only,
-            assignments.as_deref(),
-        ),
+            options,
+        } => tidings_bench::story_eval::report(&data, &sizes, &options),
+        Command::Placer {
+            database,
+            articles,
+            seed,
+        } => runtime.block_on(async {
+            let f = tidings_bench::story_eval::measure_placer(&database, articles, seed).await?;
+            println!(
+                "placer: {} stored, {} placed in {:.1} s = {:.0} articles/s",
+                f.stored,
+                f.placed,
+                f.secs,
+                f.placed as f64 / f.secs.max(1e-9)
+            );
+            Ok(())
+        }),
         Command::Workers {
             articles,
             processes,
@@ -238,85 +243,6 @@ fn main() -> anyhow::Result<()> {
             urls,
         } => runtime.block_on(run_load(clients, seconds, urls)),
     }
-}
-
-fn bench_stories(
-    data: &Path,
-    sizes: &[usize],
-    threshold: Option<f32>,
-    nearest_weight: Option<f32>,
-    quality_only: bool,
-    assignments: Option<&Path>,
-) -> anyhow::Result<()> {
-    use std::fmt::Write as _;
-    use tidings_bench::story_eval::{self, StreamOrder};
-    let mut config = tidings_enrich::StoryIndexConfig::default();
-    if let Some(t) = threshold {
-        config.join_threshold = t;
-    }
-    if let Some(w) = nearest_weight {
-        config.nearest_weight = w;
-    }
-    let ecb = data.join("stories/ecbplus-dev/docs.jsonl");
-    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/data/corpus.jsonl");
-    let mut dump = String::new();
-    for (label, order) in [
-        ("file order, 1 min apart", StreamOrder::File),
-        (
-            "publication order of the demo corpus",
-            StreamOrder::Published(&demo_corpus),
-        ),
-    ] {
-        let f = story_eval::evaluate_ecbplus(&ecb, order, config)?;
-        println!(
-            "ecbplus-dev ({label}): {} docs, {} events -> {} stories; pairwise P {:.3} R {:.3} F1 {:.3}",
-            f.documents, f.events, f.stories, f.precision, f.recall, f.f1
-        );
-        println!(
-            "  related@5 same-event precision: {:.3} over {} articles (events with >= 5 other articles)",
-            f.related_at_5, f.related_articles
-        );
-        let pairs: Vec<String> = f.copies.iter().map(|(c, o)| format!("{c}~{o}")).collect();
-        println!(
-            "  articles marked as copies: {} ({})",
-            f.copies.len(),
-            pairs.join(" ")
-        );
-        for (doc, event, story) in &f.assignments {
-            writeln!(dump, "{label}\t{doc}\t{event}\t{story}")?;
-        }
-    }
-    let s = story_eval::evaluate_shuffles(&ecb, 1..=10, config)?;
-    println!(
-        "ecbplus-dev ({} shuffled orders, 1 min apart): mean pairwise P {:.3} R {:.3} F1 {:.3} (F1 {:.3} to {:.3})",
-        s.orders, s.mean_precision, s.mean_recall, s.mean_f1, s.min_f1, s.max_f1
-    );
-    if let Some(path) = assignments {
-        std::fs::write(path, dump)?;
-    }
-    if quality_only {
-        return Ok(());
-    }
-    let c = story_eval::evaluate_copies(
-        &data.join("extraction/zyte/ground-truth.json"),
-        &ecb,
-        config,
-    )?;
-    println!(
-        "copies (zyte, {} originals + {} republished, streamed): TP {} FP {} precision {:.3} recall {:.3}",
-        c.originals, c.copies, c.true_positives, c.false_positives, c.precision, c.recall
-    );
-    println!(
-        "copies among same-event ecbplus pairs: {} of {}",
-        c.same_event_false_copies, c.same_event_pairs
-    );
-    for point in story_eval::measure_scale(sizes, 1000) {
-        println!(
-            "scale: {:>8} indexed articles (loaded in {:.1} s): place+insert+related mean {:.0} µs, p99 {:.0} µs",
-            point.stored, point.load_secs, point.mean_micros, point.p99_micros
-        );
-    }
-    Ok(())
 }
 
 /// The feeds listed in `DIR/INDEX.jsonl` (`{"path": ...}` per line).

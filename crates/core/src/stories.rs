@@ -116,6 +116,15 @@ pub trait StoryStore: Send + Sync {
         after: ArticleId,
         limit: u32,
     ) -> StorageResult<Vec<StoryIndexRow>>;
+    /// Moves every article of story `from` into `into`, records the merge (so `from`'s
+    /// address leads to `into`, and so do the addresses of stories merged into `from`
+    /// before) and removes `from`, in one transaction.
+    async fn merge_stories(&self, from: StoryId, into: StoryId) -> StorageResult<()>;
+    /// Moves `articles` (each in `story`) into a new story, in one transaction, and returns
+    /// the new story.
+    async fn split_story(&self, story: StoryId, articles: &[ArticleId]) -> StorageResult<StoryId>;
+    /// The story a merged story's articles now belong to; `None` when `id` was never merged.
+    async fn story_redirect(&self, id: StoryId) -> StorageResult<Option<StoryId>>;
     /// Stored articles not yet placed in a story with an id above `after`, by id: the work
     /// left for the story stage (articles stored by other processes, or before a crash).
     async fn unplaced_articles(

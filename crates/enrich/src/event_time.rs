@@ -19,6 +19,8 @@ use crate::dates::parse_month_term;
 
 /// Share of its stated dates the main year must hold.
 const MAIN_YEAR_SHARE: f32 = 0.5;
+/// Evidence below this is what is left of floating-point sums after removals: none.
+const EVIDENCE_EPSILON: f32 = 1e-4;
 
 /// How strongly one year is named: in bare mentions and in stated dates.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,6 +81,35 @@ impl EventTime {
             entry.stated += weight;
         } else {
             entry.named += weight;
+        }
+    }
+
+    /// Takes back what [`EventTime::add_term`] counted for the same term and weight (an
+    /// article leaving a story); a year left with no evidence is forgotten.
+    pub(crate) fn remove_term(&mut self, term: &str, weight: f32) {
+        self.add_term(term, -weight);
+        self.years
+            .retain(|e| e.named.abs() > EVIDENCE_EPSILON || e.stated.abs() > EVIDENCE_EPSILON);
+        for e in &mut self.years {
+            if e.named < EVIDENCE_EPSILON {
+                e.named = 0.0;
+            }
+            if e.stated < EVIDENCE_EPSILON {
+                e.stated = 0.0;
+            }
+        }
+    }
+
+    /// Adds all of `other`'s evidence (two stories becoming one).
+    pub(crate) fn absorb(&mut self, other: &EventTime) {
+        for theirs in &other.years {
+            match self.years.iter_mut().find(|e| e.year == theirs.year) {
+                Some(mine) => {
+                    mine.named += theirs.named;
+                    mine.stated += theirs.stated;
+                }
+                None => self.years.push(*theirs),
+            }
         }
     }
 

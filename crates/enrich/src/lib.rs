@@ -14,7 +14,8 @@ pub use copies::{
 };
 pub use stopwords::is_stopword;
 pub use story_index::{
-    IndexedArticle, Neighbour, Placement, StoryIndex, StoryIndexConfig, StoryKey,
+    IndexedArticle, Neighbour, Placement, REVISIONS_PER_ARTICLE, Revision, StoryIndex,
+    StoryIndexConfig, StoryKey,
 };
 pub use tags::{category_tag, harmonise_tags, tag_key};
 pub use terms::{Enrichment, MAX_TAGS, MAX_TERMS, NAME_TERM_PREFIX, enrich, fold_plural};

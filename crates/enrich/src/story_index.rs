@@ -8,8 +8,15 @@
 //!
 //! Cost per article is bounded: at most `probe_terms` posting lists are read, each from its
 //! newest end and at most `postings_per_term` entries, so it does not grow with the archive.
+//! Memory is bounded too: articles that leave the window are evicted (`window.rs`), and
+//! recent decisions are revisited as coverage accumulates (`revisit.rs`).
 
-use std::collections::HashMap;
+mod revisit;
+mod window;
+
+pub use revisit::{REVISIONS_PER_ARTICLE, Revision};
+
+use std::collections::{HashMap, VecDeque};
 
 use tidings_core::KeyTerm;
 
@@ -38,6 +45,17 @@ pub struct StoryIndexConfig {
     /// different years (1 turns the rule off): two events of one kind, years apart. See
     /// `event_time` for when they are.
     pub year_conflict_factor: f32,
+    /// Articles older than this (seconds) before the newest indexed one are evicted. At least
+    /// `window_secs`, so late arrivals still find the coverage they belong with.
+    pub keep_secs: i64,
+    /// Most articles indexed at once, whatever their dates say: the oldest inserted go first.
+    pub max_articles: usize,
+    /// Least similarity of two stories' centroids for the revisit step to merge them.
+    pub merge_threshold: f32,
+    /// Most similarity of the two halves of a story for the revisit step to split it.
+    pub split_threshold: f32,
+    /// Stories larger than this are not considered for a split (it costs the square of it).
+    pub split_max_members: usize,
 }
 
 impl Default for StoryIndexConfig {
@@ -50,6 +68,11 @@ impl Default for StoryIndexConfig {
             probe_terms: 12,
             postings_per_term: 200,
             year_conflict_factor: 0.5,
+            keep_secs: 8 * 24 * 3600,
+            max_articles: 400_000,
+            merge_threshold: 0.45,
+            split_threshold: 0.15,
+            split_max_members: 64,
         }
     }
 }
@@ -98,7 +121,8 @@ struct Story {
     centroid: HashMap<u32, f32>,
     /// The years and dates its articles name.
     time: EventTime,
-    members: Vec<u32>,
+    /// Sequence numbers, oldest first.
+    members: Vec<u64>,
 }
 
 /// The index of articles for story assignment and related articles.
@@ -106,10 +130,17 @@ pub struct StoryIndex {
     config: StoryIndexConfig,
     term_ids: HashMap<String, u32>,
     term_names: Vec<String>,
+    /// Term ids whose last article left; reused before new ones.
+    free_terms: Vec<u32>,
     df: Vec<u32>,
-    postings: Vec<Vec<u32>>,
-    docs: Vec<Doc>,
-    slots: HashMap<i64, u32>,
+    /// Per term, the sequence numbers of its articles, oldest first.
+    postings: Vec<VecDeque<u64>>,
+    /// Indexed articles in the order they were inserted; `docs[0]` has sequence `base`.
+    docs: VecDeque<Doc>,
+    base: u64,
+    /// The newest publication time indexed.
+    newest_at: i64,
+    slots: HashMap<i64, u64>,
     stories: HashMap<StoryKey, Story>,
 }
 
@@ -119,9 +150,12 @@ impl StoryIndex {
             config,
             term_ids: HashMap::new(),
             term_names: Vec::new(),
+            free_terms: Vec::new(),
             df: Vec::new(),
             postings: Vec::new(),
-            docs: Vec::new(),
+            docs: VecDeque::new(),
+            base: 0,
+            newest_at: i64::MIN,
             slots: HashMap::new(),
             stories: HashMap::new(),
         }
@@ -148,7 +182,27 @@ impl StoryIndex {
     pub fn story_of(&self, article_id: i64) -> Option<StoryKey> {
         self.slots
             .get(&article_id)
-            .map(|&slot| self.docs[slot as usize].story)
+            .map(|&slot| self.doc(slot).story)
+    }
+
+    /// The indexed article with sequence number `seq` (which must be indexed).
+    fn doc(&self, seq: u64) -> &Doc {
+        &self.docs[(seq - self.base) as usize]
+    }
+
+    fn doc_mut(&mut self, seq: u64) -> &mut Doc {
+        let base = self.base;
+        &mut self.docs[(seq - base) as usize]
+    }
+
+    /// How many stories have an indexed article.
+    pub fn story_count(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// How many distinct key terms are indexed.
+    pub fn term_count(&self) -> usize {
+        self.term_ids.len()
     }
 
     fn idf(&self, term: u32) -> f32 {
@@ -181,21 +235,21 @@ impl StoryIndex {
     }
 
     /// Indexed articles within the window that share the query's rarest terms.
-    fn candidates(&self, at: i64, terms: &[KeyTerm]) -> Vec<u32> {
+    fn candidates(&self, at: i64, terms: &[KeyTerm]) -> Vec<u64> {
         let mut probes: Vec<u32> = terms
             .iter()
             .filter_map(|t| self.term_ids.get(&t.term).copied())
             .collect();
         probes.sort_by_key(|&id| self.df[id as usize]);
         probes.truncate(self.config.probe_terms);
-        let mut seen: Vec<u32> = Vec::new();
+        let mut seen: Vec<u64> = Vec::new();
         for id in probes {
             for &slot in self.postings[id as usize]
                 .iter()
                 .rev()
                 .take(self.config.postings_per_term)
             {
-                if (self.docs[slot as usize].at - at).abs() <= self.config.window_secs {
+                if (self.doc(slot).at - at).abs() <= self.config.window_secs {
                     seen.push(slot);
                 }
             }
@@ -220,7 +274,7 @@ impl StoryIndex {
             .candidates(at, terms)
             .into_iter()
             .map(|slot| {
-                let doc = &self.docs[slot as usize];
+                let doc = self.doc(slot);
                 Neighbour {
                     article_id: doc.article_id,
                     story: doc.story,
@@ -277,26 +331,21 @@ impl StoryIndex {
         dot(query, &vector)
     }
 
-    /// Adds an article (its story chosen already). Indexing an article twice replaces nothing.
+    /// Adds an article (its story chosen already), then evicts what left the window.
+    /// Indexing an article twice replaces nothing.
     pub fn insert(&mut self, article: IndexedArticle) {
         if self.slots.contains_key(&article.article_id) {
             return;
         }
-        let slot = self.docs.len() as u32;
+        let slot = self.base + self.docs.len() as u64;
         let mut terms: Vec<(u32, f32)> = Vec::with_capacity(article.terms.len());
         for t in &article.terms {
-            let next = self.term_ids.len() as u32;
-            let id = *self.term_ids.entry(t.term.clone()).or_insert(next);
-            if id == next {
-                self.term_names.push(t.term.clone());
-                self.df.push(0);
-                self.postings.push(Vec::new());
-            }
+            let id = self.term_id(&t.term);
             if terms.iter().any(|&(known, _)| known == id) {
                 continue;
             }
             self.df[id as usize] += 1;
-            self.postings[id as usize].push(slot);
+            self.postings[id as usize].push_back(slot);
             terms.push((id, t.weight));
         }
         normalise(&mut terms);
@@ -307,19 +356,42 @@ impl StoryIndex {
         }
         story.members.push(slot);
         self.slots.insert(article.article_id, slot);
-        self.docs.push(Doc {
+        self.newest_at = self.newest_at.max(article.at);
+        self.docs.push_back(Doc {
             article_id: article.article_id,
             at: article.at,
             story: article.story,
             copy_of: article.copy_of,
             terms: terms.into_boxed_slice(),
         });
+        self.evict();
+    }
+
+    /// The id of a term, made when it is new.
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = match self.free_terms.pop() {
+            Some(id) => {
+                self.term_names[id as usize] = term.to_string();
+                id
+            }
+            None => {
+                self.term_names.push(term.to_string());
+                self.df.push(0);
+                self.postings.push(VecDeque::new());
+                (self.term_names.len() - 1) as u32
+            }
+        };
+        self.term_ids.insert(term.to_string(), id);
+        id
     }
 
     /// Records that an indexed article is a copy of `original`.
     pub fn mark_copy(&mut self, article_id: i64, original: i64) {
         if let Some(&slot) = self.slots.get(&article_id) {
-            self.docs[slot as usize].copy_of = Some(original);
+            self.doc_mut(slot).copy_of = Some(original);
         }
     }
 
@@ -327,7 +399,7 @@ impl StoryIndex {
     fn original_of(&self, article_id: i64) -> i64 {
         self.slots
             .get(&article_id)
-            .and_then(|&slot| self.docs[slot as usize].copy_of)
+            .and_then(|&slot| self.doc(slot).copy_of)
             .unwrap_or(article_id)
     }
 
@@ -337,7 +409,7 @@ impl StoryIndex {
         let Some(&slot) = self.slots.get(&article_id) else {
             return Vec::new();
         };
-        let doc = &self.docs[slot as usize];
+        let doc = self.doc(slot);
         let query: HashMap<u32, f32> = self.doc_vector(doc).into_iter().collect();
         let group = self.original_of(article_id);
         let same_group = |other: &Doc| {
@@ -351,7 +423,7 @@ impl StoryIndex {
             .map(|s| s.members.as_slice())
             .unwrap_or_default()
             .iter()
-            .map(|&m| &self.docs[m as usize])
+            .map(|&m| self.doc(m))
             .filter(|other| !same_group(other))
             .map(|other| Neighbour {
                 article_id: other.article_id,
@@ -377,7 +449,7 @@ impl StoryIndex {
                 let Some(&other) = self.slots.get(&n.article_id) else {
                     continue;
                 };
-                if n.story != doc.story && !same_group(&self.docs[other as usize]) {
+                if n.story != doc.story && !same_group(self.doc(other)) {
                     own.push(n);
                 }
             }

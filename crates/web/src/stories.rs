@@ -4,7 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
@@ -88,20 +89,40 @@ fn parse_id(raw: &str, what: &str) -> WebResult<i64> {
         .ok_or_else(|| WebError::NotFound(format!("{what} {raw:?}")))
 }
 
-async fn load_story(state: &AppState, raw: &str) -> WebResult<Story> {
+/// A story asked for by id: the story, or the story it was merged into.
+enum Found {
+    Here(Story),
+    MergedInto(StoryId),
+}
+
+async fn load_story(state: &AppState, raw: &str) -> WebResult<Found> {
     let id = parse_id(raw, "Story")?;
-    state
-        .storage
-        .story(id)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("Story {id}")))
+    if let Some(story) = state.storage.story(id).await? {
+        return Ok(Found::Here(story));
+    }
+    match state.storage.story_redirect(id).await? {
+        Some(into) => Ok(Found::MergedInto(into)),
+        None => Err(WebError::NotFound(format!("Story {id}"))),
+    }
+}
+
+/// `301 Moved Permanently` to `location` (a merged story's address, for good).
+fn moved_permanently(location: String) -> Response {
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, location)],
+    )
+        .into_response()
 }
 
 async fn story_page(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> WebResult<Html<String>> {
-    let story = load_story(&state, &raw_id).await?;
+) -> WebResult<Response> {
+    let story = match load_story(&state, &raw_id).await? {
+        Found::Here(story) => story,
+        Found::MergedInto(into) => return Ok(moved_permanently(format!("/story/{into}"))),
+    };
     let now = Utc::now();
     let path = format!("/story/{}", story.id);
     let mut entries: Vec<StoryEntryView> = story
@@ -140,6 +161,7 @@ async fn story_page(
         entries,
         timeline,
     })
+    .map(IntoResponse::into_response)
 }
 
 /// A story in the API.
@@ -215,8 +237,13 @@ impl From<ArticleLinks> for ArticleLinksPayload {
 async fn api_story(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Json<StoryPayload>, ApiError> {
-    let story = load_story(&state, &raw_id).await?;
+) -> Result<Response, ApiError> {
+    let story = match load_story(&state, &raw_id).await? {
+        Found::Here(story) => story,
+        Found::MergedInto(into) => {
+            return Ok(moved_permanently(format!("/api/v1/stories/{into}")));
+        }
+    };
     Ok(Json(StoryPayload {
         id: story.id,
         headline: story.headline,
@@ -232,7 +259,8 @@ async fn api_story(
                 article: a.card.into(),
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }
 
 async fn api_stories(

@@ -55,6 +55,15 @@ impl StoryStore for BrokenStorage {
     async fn unplaced_articles(&self, _: ArticleId, _: u32) -> StorageResult<Vec<ArticleId>> {
         broken()
     }
+    async fn merge_stories(&self, _: StoryId, _: StoryId) -> StorageResult<()> {
+        broken()
+    }
+    async fn split_story(&self, _: StoryId, _: &[ArticleId]) -> StorageResult<StoryId> {
+        broken()
+    }
+    async fn story_redirect(&self, _: StoryId) -> StorageResult<Option<StoryId>> {
+        broken()
+    }
 }
 
 #[async_trait]

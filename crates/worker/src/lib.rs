@@ -16,5 +16,6 @@ pub mod pipeline;
 pub mod raw_page_retention;
 pub mod scheduler;
 pub mod site_rules;
+pub mod story_revisions;
 pub mod story_stage;
 pub mod worker;

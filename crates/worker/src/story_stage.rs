@@ -10,7 +10,8 @@
 //! every article, so among the processes sharing a database only the holder of the "stories"
 //! role places: it drains the unplaced articles ([`StoryStage::place_pending`]), in id order,
 //! whichever process stored them. A process that gains the role rebuilds its index from
-//! storage first.
+//! storage first. After each placement the stories it touches are revisited (merged, split:
+//! `story_revisions.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -151,7 +152,14 @@ impl StoryStage {
         for copy in original_of {
             state.index.mark_copy(copy, id);
         }
-        Ok(story)
+        crate::story_revisions::revise(
+            self.storage.as_ref(),
+            &mut state.index,
+            id,
+            &placed.neighbours,
+        )
+        .await?;
+        Ok(state.index.story_of(id).unwrap_or(story))
     }
 
     /// The original this article copies, or the stored articles it is the original of.

@@ -130,7 +130,7 @@ pub fn evaluate_copies(
         .collect();
     stream.extend(originals);
     stream.extend(copies);
-    let result = run_stream(&stream, StoryIndex::new(config));
+    let result = run_stream(&stream, StoryIndex::new(config), true);
     let (mut tp, mut fp) = (0, 0);
     for (i, original) in result.copy_of.iter().enumerate() {
         match original {

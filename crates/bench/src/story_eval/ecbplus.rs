@@ -4,6 +4,11 @@
 //! (`crates/demo/data/corpus.jsonl`, built from the same documents) publishes them at, and
 //! seeded shuffles (one minute apart, every event interleaved with every other), which show how
 //! much a figure owes to one order.
+//!
+//! The 20 topics are split, once and for all, into a tuning half and a held-out half
+//! (alternating in topic-number order: [`HELD_OUT_TOPICS`] are topics 2, 4, 6, 8, 10, 12, 14,
+//! 18, 20 and 22). Settings are chosen on the tuning half only; the held-out half shows how
+//! the result carries to events nobody looked at.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +16,7 @@ use std::path::Path;
 use anyhow::Context;
 use tidings_enrich::{StoryIndex, StoryIndexConfig, StoryKey};
 
-use super::{StreamDoc, pairwise_f1, run_stream};
+use super::{StreamDoc, bcubed_f1, pairwise_f1, run_stream};
 
 /// The order the documents are streamed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +30,29 @@ pub enum StreamOrder<'a> {
     Shuffled(u64),
 }
 
+/// The topics held out of tuning: every second topic in topic-number order.
+pub const HELD_OUT_TOPICS: [u32; 10] = [2, 4, 6, 8, 10, 12, 14, 18, 20, 22];
+
+/// Which of the documents are streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topics {
+    All,
+    /// The topics settings may be tuned on.
+    Tuning,
+    /// [`HELD_OUT_TOPICS`].
+    HeldOut,
+}
+
+impl Topics {
+    fn keeps(self, topic: u32) -> bool {
+        match self {
+            Topics::All => true,
+            Topics::Tuning => !HELD_OUT_TOPICS.contains(&topic),
+            Topics::HeldOut => HELD_OUT_TOPICS.contains(&topic),
+        }
+    }
+}
+
 /// The figures of one ECB+ run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EcbFigures {
@@ -34,6 +62,8 @@ pub struct EcbFigures {
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+    /// BCubed precision, recall and F1.
+    pub bcubed: (f64, f64, f64),
     /// Mean share of the first 5 related items in the same event, over articles whose event
     /// has at least 5 other articles (missing items count as wrong).
     pub related_at_5: f64,
@@ -46,6 +76,7 @@ pub struct EcbFigures {
 
 struct EcbDoc {
     doc_id: String,
+    topic: u32,
     event: String,
     doc: StreamDoc,
 }
@@ -72,7 +103,12 @@ fn load(path: &Path) -> anyhow::Result<Vec<EcbDoc>> {
             .find(|l| !l.is_empty() && !l.starts_with("http"))
             .unwrap_or_default()
             .to_string();
+        let topic = row["topic"]
+            .as_u64()
+            .and_then(|t| u32::try_from(t).ok())
+            .with_context(|| format!("line {} has no topic number", i + 1))?;
         docs.push(EcbDoc {
+            topic,
             doc_id: field("doc_id")?,
             event: field("event_cluster")?,
             doc: StreamDoc {
@@ -135,16 +171,21 @@ fn shuffled(mut docs: Vec<EcbDoc>, seed: u64) -> Vec<EcbDoc> {
     docs
 }
 
-/// Runs the stream over `docs.jsonl` in `order` with `config` and scores it.
+/// Runs the stream over the `topics` of `docs.jsonl` in `order` with `config` (and the
+/// revisit step when `revisit` is set) and scores it.
 pub fn evaluate_ecbplus(
     path: &Path,
     order: StreamOrder<'_>,
+    topics: Topics,
     config: StoryIndexConfig,
+    revisit: bool,
 ) -> anyhow::Result<EcbFigures> {
+    let mut all = load(path)?;
+    all.retain(|d| topics.keeps(d.topic));
     let docs = match order {
-        StreamOrder::File => load(path)?,
-        StreamOrder::Published(corpus) => publication_order(load(path)?, corpus)?,
-        StreamOrder::Shuffled(seed) => shuffled(load(path)?, seed),
+        StreamOrder::File => all,
+        StreamOrder::Published(corpus) => publication_order(all, corpus)?,
+        StreamOrder::Shuffled(seed) => shuffled(all, seed),
     };
     let mut doc_ids = Vec::with_capacity(docs.len());
     let mut owned_events = Vec::with_capacity(docs.len());
@@ -155,8 +196,9 @@ pub fn evaluate_ecbplus(
         stream.push(d.doc);
     }
     let events: Vec<&str> = owned_events.iter().map(String::as_str).collect();
-    let result = run_stream(&stream, StoryIndex::new(config));
+    let result = run_stream(&stream, StoryIndex::new(config), revisit);
     let (precision, recall, f1) = pairwise_f1(&result.stories, &events);
+    let bcubed = bcubed_f1(&result.stories, &events);
 
     let mut event_sizes: HashMap<&str, usize> = HashMap::new();
     for e in &events {
@@ -198,6 +240,7 @@ pub fn evaluate_ecbplus(
         precision,
         recall,
         f1,
+        bcubed,
         related_at_5: related_sum / related_articles.max(1) as f64,
         related_articles,
         copies,
@@ -205,7 +248,7 @@ pub fn evaluate_ecbplus(
     })
 }
 
-/// Pairwise figures over several shuffled orders.
+/// Pairwise and BCubed figures over several shuffled orders.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShuffledFigures {
     pub orders: usize,
@@ -214,27 +257,42 @@ pub struct ShuffledFigures {
     pub mean_f1: f64,
     pub min_f1: f64,
     pub max_f1: f64,
+    pub mean_bcubed_f1: f64,
+    pub min_bcubed_f1: f64,
+    pub mean_related_at_5: f64,
 }
 
 /// Runs the stream once per seed in `seeds` ([`StreamOrder::Shuffled`]) and sums it up.
 pub fn evaluate_shuffles(
     path: &Path,
     seeds: std::ops::RangeInclusive<u64>,
+    topics: Topics,
     config: StoryIndexConfig,
+    revisit: bool,
 ) -> anyhow::Result<ShuffledFigures> {
     let mut runs = Vec::new();
     for seed in seeds {
-        runs.push(evaluate_ecbplus(path, StreamOrder::Shuffled(seed), config)?);
+        runs.push(evaluate_ecbplus(
+            path,
+            StreamOrder::Shuffled(seed),
+            topics,
+            config,
+            revisit,
+        )?);
     }
     let n = runs.len().max(1) as f64;
-    let f1s = runs.iter().map(|f| f.f1);
+    let mean = |f: &dyn Fn(&EcbFigures) -> f64| runs.iter().map(f).sum::<f64>() / n;
+    let min = |f: &dyn Fn(&EcbFigures) -> f64| runs.iter().map(f).fold(f64::INFINITY, f64::min);
     Ok(ShuffledFigures {
         orders: runs.len(),
-        mean_precision: runs.iter().map(|f| f.precision).sum::<f64>() / n,
-        mean_recall: runs.iter().map(|f| f.recall).sum::<f64>() / n,
-        mean_f1: f1s.clone().sum::<f64>() / n,
-        min_f1: f1s.clone().fold(f64::INFINITY, f64::min),
-        max_f1: f1s.fold(f64::NEG_INFINITY, f64::max),
+        mean_precision: mean(&|f| f.precision),
+        mean_recall: mean(&|f| f.recall),
+        mean_f1: mean(&|f| f.f1),
+        min_f1: min(&|f| f.f1),
+        max_f1: runs.iter().map(|f| f.f1).fold(f64::NEG_INFINITY, f64::max),
+        mean_bcubed_f1: mean(&|f| f.bcubed.2),
+        min_bcubed_f1: min(&|f| f.bcubed.2),
+        mean_related_at_5: mean(&|f| f.related_at_5),
     })
 }
 

@@ -3,13 +3,20 @@
 
 mod copy_set;
 mod ecbplus;
+mod placer;
+mod report;
 mod scale;
 
 pub use copy_set::{CopyFigures, evaluate_copies};
-pub use ecbplus::{EcbFigures, ShuffledFigures, StreamOrder, evaluate_ecbplus, evaluate_shuffles};
+pub use ecbplus::{
+    EcbFigures, HELD_OUT_TOPICS, ShuffledFigures, StreamOrder, Topics, evaluate_ecbplus,
+    evaluate_shuffles,
+};
+pub use placer::{PlacerFigures, measure_placer};
+pub use report::{ReportOptions, SHUFFLE_SEEDS, report};
 pub use scale::{ScalePoint, measure_scale};
 
-use tidings_enrich::{IndexedArticle, StoryIndex, StoryKey, is_copy};
+use tidings_enrich::{IndexedArticle, Revision, StoryIndex, StoryKey, is_copy};
 
 /// One article of an evaluation stream.
 pub struct StreamDoc {
@@ -29,9 +36,9 @@ pub struct StreamResult {
 pub const COPY_CANDIDATES: usize = 5;
 
 /// Feeds documents one by one through enrichment, copy detection and story assignment, as
-/// the pipeline does (article ids are the positions in `docs`).
-pub fn run_stream(docs: &[StreamDoc], mut index: StoryIndex) -> StreamResult {
-    let mut stories = Vec::with_capacity(docs.len());
+/// the pipeline does (article ids are the positions in `docs`), with the revisit step
+/// (merges and splits) after each article when `revisit` is set.
+pub fn run_stream(docs: &[StreamDoc], mut index: StoryIndex, revisit: bool) -> StreamResult {
     let mut copy_of = Vec::with_capacity(docs.len());
     let mut next_story: StoryKey = 1;
     for (i, doc) in docs.iter().enumerate() {
@@ -43,9 +50,11 @@ pub fn run_stream(docs: &[StreamDoc], mut index: StoryIndex) -> StreamResult {
             .take(COPY_CANDIDATES)
             .map(|n| n.article_id as usize)
             .find(|&j| is_copy(&docs[j].text, &doc.text));
-        let story = match (original, placement.story) {
-            (Some(j), _) => stories[j],
-            (None, Some(story)) => story,
+        let story = match (
+            original.and_then(|j| index.story_of(j as i64)),
+            placement.story,
+        ) {
+            (Some(story), _) | (None, Some(story)) => story,
             (None, None) => {
                 next_story += 1;
                 next_story - 1
@@ -58,14 +67,57 @@ pub fn run_stream(docs: &[StreamDoc], mut index: StoryIndex) -> StreamResult {
             copy_of: original.map(|j| j as i64),
             terms: enrichment.terms,
         });
-        stories.push(story);
+        if revisit {
+            for _ in 0..tidings_enrich::REVISIONS_PER_ARTICLE {
+                match index.revisit(i as i64, &placement.neighbours) {
+                    Some(Revision::Merge { from, into }) => index.merge_stories(from, into),
+                    Some(Revision::Split { articles, .. }) => {
+                        index.split_story(&articles, next_story);
+                        next_story += 1;
+                    }
+                    None => break,
+                }
+            }
+        }
         copy_of.push(original);
     }
+    let stories = (0..docs.len())
+        .map(|i| index.story_of(i as i64).unwrap_or(-(i as StoryKey) - 1))
+        .collect();
     StreamResult {
         stories,
         copy_of,
         index,
     }
+}
+
+/// BCubed precision, recall and F1 of a predicted clustering against the truth: per item,
+/// the share of its predicted cluster in its true cluster and the reverse, averaged.
+pub fn bcubed_f1<A: PartialEq, B: PartialEq>(predicted: &[A], truth: &[B]) -> (f64, f64, f64) {
+    let n = predicted.len();
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let (mut p_sum, mut r_sum) = (0.0, 0.0);
+    for i in 0..n {
+        let (mut same_story, mut same_event, mut both) = (0u64, 0u64, 0u64);
+        for j in 0..n {
+            let s = predicted[i] == predicted[j];
+            let e = truth[i] == truth[j];
+            same_story += u64::from(s);
+            same_event += u64::from(e);
+            both += u64::from(s && e);
+        }
+        p_sum += both as f64 / same_story as f64;
+        r_sum += both as f64 / same_event as f64;
+    }
+    let (p, r) = (p_sum / n as f64, r_sum / n as f64);
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f)
 }
 
 /// Pairwise precision, recall and F1 of a predicted clustering against the truth.
@@ -100,5 +152,20 @@ mod tests {
         assert_eq!(pairwise_f1(&[1, 1, 2], &["a", "a", "b"]), (1.0, 1.0, 1.0));
         let (p, r, _) = pairwise_f1(&[1, 1, 1], &["a", "a", "b"]);
         assert!((p - 1.0 / 3.0).abs() < 1e-9 && (r - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bcubed_averages_over_items() {
+        assert_eq!(bcubed_f1(&[1, 1, 2], &["a", "a", "b"]), (1.0, 1.0, 1.0));
+        // One story for all: items of "a" see 2 of 3 right, the "b" item 1 of 3.
+        let (p, r, _) = bcubed_f1(&[1, 1, 1], &["a", "a", "b"]);
+        assert!(
+            (p - (2.0 / 3.0 * 2.0 + 1.0 / 3.0) / 3.0).abs() < 1e-9,
+            "{p}"
+        );
+        assert!((r - 1.0).abs() < 1e-9);
+        // All apart: precision is perfect, "a" items find half their event.
+        let (p, r, _) = bcubed_f1(&[1, 2, 3], &["a", "a", "b"]);
+        assert!((p - 1.0).abs() < 1e-9 && (r - (0.5 + 0.5 + 1.0) / 3.0).abs() < 1e-9);
     }
 }

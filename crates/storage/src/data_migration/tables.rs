@@ -76,6 +76,16 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "story_merges",
+        key: &["from_id"],
+        identity: false,
+        columns: &[
+            ("from_id", "from_id", Int),
+            ("into_id", "into_id", Int),
+            ("merged_at", "merged_at", Time),
+        ],
+    },
+    Table {
         name: "articles",
         key: &["id"],
         identity: true,

@@ -16,6 +16,7 @@ mod raw_pages;
 mod rows;
 mod search_query;
 mod stories;
+mod story_revisions;
 mod timestamps;
 mod tokens;
 mod users;

@@ -35,6 +35,32 @@ impl StoryStore for SqliteStorage {
         story(&self.pool, id).await
     }
 
+    async fn merge_stories(&self, from: StoryId, into: StoryId) -> StorageResult<()> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        super::story_revisions::merge(&mut tx, from, into).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn split_story(&self, story: StoryId, articles: &[ArticleId]) -> StorageResult<StoryId> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let new = super::story_revisions::split(&mut tx, story, articles).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(new)
+    }
+
+    async fn story_redirect(&self, id: StoryId) -> StorageResult<Option<StoryId>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        super::story_revisions::redirect(&mut conn, id).await
+    }
+
     async fn latest_stories(&self, page: PageRequest) -> StorageResult<Paged<StorySummary>> {
         let (limit, offset) = limit_offset(page);
         let ids: Vec<(i64,)> = sqlx::query_as(
@@ -227,9 +253,10 @@ async fn place(conn: &mut SqliteConnection, p: &StoryPlacement) -> StorageResult
             id
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO stories (created_at, last_at) VALUES (?, ?) RETURNING id",
-            )
+            let (id,): (i64,) = sqlx::query_as(&format!(
+                "INSERT INTO stories (id, created_at, last_at) VALUES ({}, ?, ?) RETURNING id",
+                super::story_revisions::NEW_STORY_ID
+            ))
             .bind(encode("created_at", Utc::now())?)
             .bind(&shown_at)
             .fetch_one(&mut *conn)

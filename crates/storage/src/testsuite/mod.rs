@@ -20,6 +20,7 @@ pub mod lists;
 pub mod raw_pages;
 pub mod shared_database;
 pub mod stories;
+pub mod story_revisions;
 mod temp_postgres;
 pub mod tokens;
 
@@ -175,6 +176,8 @@ macro_rules! for_each_check {
             stories::placement_refuses_unknown_articles_and_stories,
             stories::harmonised_tags_and_index_rows_read_back,
             stories::neighbours_keep_the_last_similarity_and_skip_missing_articles,
+            story_revisions::a_merge_moves_articles_and_leaves_a_redirect,
+            story_revisions::a_split_moves_articles_into_a_new_story,
         );
         $shared!(
             shared_database::concurrent_inserts_store_an_article_once,
