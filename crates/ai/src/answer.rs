@@ -1,8 +1,9 @@
 //! Offline question answering: finds the sentences of the article that answer a reader's
 //! question by weighted overlap of stems (with a few synonyms), a bonus for sentences that
 //! hold the kind of thing asked for (a name for "who", a date for "when", a place for
-//! "where", a number for "how many"), and declines when nothing covers enough of the
-//! question.
+//! "where", a number for "how many" or "what magnitude", a cause for "why" or "what caused",
+//! a statement about harm for "was anyone hurt"), and declines when nothing covers enough of
+//! the question.
 
 use std::collections::HashSet;
 
@@ -28,6 +29,8 @@ pub enum QuestionKind {
     Place,
     Number,
     Reason,
+    /// Whether anyone was killed or hurt.
+    Casualties,
     Other,
 }
 
@@ -66,7 +69,16 @@ pub fn check_question(question: &str) -> Result<&str, QuestionError> {
 /// Words grouped as meaning about the same thing in news questions (compared as stems).
 const SYNONYMS: &[&[&str]] = &[
     &["kill", "dead", "die", "death", "fatal", "slain", "killed"],
-    &["injur", "wound", "hurt"],
+    &[
+        "injur", "wound", "hurt", "harm", "unharm", "unhurt", "unscath", "casualti", "victim",
+    ],
+    &[
+        "magnitud", "measur", "richter", "strength", "strong", "power",
+    ],
+    &[
+        "caus", "blame", "spark", "trigger", "ignit", "arson", "suspect", "origin", "blaze",
+        "result", "start",
+    ],
     &["arrest", "detain", "custodi", "captur", "apprehend"],
     &["ship", "vessel", "boat"],
     &["say", "said", "state", "announc", "told", "claim"],
@@ -113,13 +125,28 @@ pub fn question_kind(question: &str) -> QuestionKind {
     let words: Vec<&str> = lower.split_whitespace().take(4).collect();
     let has = |w: &str| words.contains(&w);
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1].starts_with(b));
-    if pair("how", "many")
+    let casualty_word = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "hurt" | "injured" | "injuries" | "injury" | "harmed" | "casualties" | "wounded"
+        )
+    });
+    let yes_no = matches!(
+        words.first().copied(),
+        Some("was" | "were" | "did" | "is" | "are" | "has" | "have")
+    );
+    if casualty_word && (yes_no || has("anyone") || has("anybody")) {
+        QuestionKind::Casualties
+    } else if pair("how", "many")
         || pair("how", "much")
         || pair("how", "old")
         || pair("how", "long")
         || pair("how", "far")
         || pair("what", "percent")
         || pair("what", "number")
+        || pair("what", "magnitude")
+        || pair("how", "strong")
+        || pair("how", "powerful")
     {
         QuestionKind::Number
     } else if has("who") || has("whom") || has("whose") {
@@ -134,7 +161,7 @@ pub fn question_kind(question: &str) -> QuestionKind {
         QuestionKind::Time
     } else if has("where") {
         QuestionKind::Place
-    } else if has("why") {
+    } else if has("why") || pair("what", "caus") || pair("what", "sparked") {
         QuestionKind::Reason
     } else {
         QuestionKind::Other
@@ -292,10 +319,24 @@ fn answer_shape(
                 && new_word(&pair[1].surface)
         }),
         QuestionKind::Reason => tokens.iter().any(|t| {
+            let lower = t.surface.to_lowercase();
             matches!(
-                t.surface.to_lowercase().as_str(),
+                lower.as_str(),
                 "because" | "after" | "due" | "since" | "following" | "over" | "amid"
-            )
+            ) || [
+                "caus", "blame", "spark", "trigger", "arson", "ignit", "suspect",
+            ]
+            .iter()
+            .any(|stem| lower.starts_with(stem))
+        }),
+        QuestionKind::Casualties => tokens.iter().any(|t| {
+            let lower = t.surface.to_lowercase();
+            [
+                "injur", "hurt", "unharm", "unhurt", "unscath", "harm", "kill", "dead", "die",
+                "wound", "casualt", "safe", "escap", "hospital", "surviv",
+            ]
+            .iter()
+            .any(|stem| lower.starts_with(stem))
         }),
         QuestionKind::Other => false,
     };

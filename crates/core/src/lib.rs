@@ -18,7 +18,10 @@ pub use accounts::AccountStore;
 pub use ai_cache::{AiCacheKey, AiStore};
 pub use coordination::{CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob};
 pub use english::{FUNCTION_WORDS, is_function_word};
-pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
+pub use raw_pages::{
+    ArticleExtraction, MAX_SITE_BLOCK_KEY_BYTES, MAX_SITE_BLOCKS_PER_PAGE, RawPage, RawPageFilter,
+    RawPageStore, checked_site_blocks,
+};
 pub use storage::{Storage, StorageError, StorageResult};
 pub use stories::{
     ArticleLinks, CopyRef, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,

@@ -6,7 +6,8 @@
 //! receives html5ever's tree, `dom` lays it out as the page tree, `junk` knows furniture,
 //! `analysis` sums per-node figures, `content` picks the body, `cleanup` trims inside it,
 //! `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
-//! `sanitize` cleans feed HTML, `text` holds plain-text helpers.
+//! `sanitize` cleans feed HTML, `text` holds plain-text helpers, [`recurring`] drops the blocks a
+//! site repeats across its pages (counted by the caller).
 
 mod analysis;
 mod charset;
@@ -17,6 +18,7 @@ mod junk;
 mod linked_data;
 mod metadata;
 mod parse_tree;
+pub mod recurring;
 mod render;
 mod sanitize;
 mod text;
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub use charset::decode_html;
+pub use recurring::{block_keys, strip_blocks};
 pub use sanitize::sanitize_fragment;
 pub use text::{excerpt, html_to_text};
 

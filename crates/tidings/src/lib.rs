@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod raw_page_retention;
 pub mod reader_config;
 pub mod scheduler;
+pub mod site_boilerplate;
 pub mod site_rules;
 pub mod story_eval;
 pub mod story_stage;

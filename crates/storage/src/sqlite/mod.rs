@@ -14,6 +14,7 @@ mod moderation;
 mod raw_pages;
 mod rows;
 mod search_query;
+mod site_blocks;
 mod stories;
 mod timestamps;
 mod users;
