@@ -200,7 +200,9 @@ fn balanced(text: &str) -> bool {
     let straight = text.matches('"').count();
     let open = text.matches('“').count();
     let close = text.matches('”').count();
-    straight % 2 == 0 && open == close && text.matches('(').count() == text.matches(')').count()
+    straight.is_multiple_of(2)
+        && open == close
+        && text.matches('(').count() == text.matches(')').count()
 }
 
 fn strip_parentheses(text: &str) -> String {

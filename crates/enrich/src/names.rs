@@ -94,7 +94,122 @@ const TITLES: &[&str] = &[
     "ltd",
     "llc",
     "plc",
+    "da",
+    "captain",
 ];
+
+/// Nationality, religion and party adjectives: capitalised, but a reader's subject is the
+/// country or the party, not the adjective.
+const DEMONYMS: &[&str] = &[
+    "afghan",
+    "african",
+    "albanian",
+    "algerian",
+    "american",
+    "antarctic",
+    "arab",
+    "arabic",
+    "arctic",
+    "argentine",
+    "argentinian",
+    "asian",
+    "australian",
+    "austrian",
+    "bangladeshi",
+    "belgian",
+    "brazilian",
+    "british",
+    "canadian",
+    "catholic",
+    "chilean",
+    "chinese",
+    "christian",
+    "colombian",
+    "croatian",
+    "cuban",
+    "czech",
+    "danish",
+    "democrat",
+    "democratic",
+    "democrats",
+    "dutch",
+    "egyptian",
+    "english",
+    "european",
+    "filipino",
+    "finnish",
+    "french",
+    "german",
+    "greek",
+    "haitian",
+    "hindu",
+    "hungarian",
+    "indian",
+    "indonesian",
+    "iranian",
+    "iraqi",
+    "irish",
+    "islamic",
+    "israeli",
+    "italian",
+    "japanese",
+    "jewish",
+    "jordanian",
+    "kenyan",
+    "korean",
+    "kurdish",
+    "latin",
+    "lebanese",
+    "libyan",
+    "malaysian",
+    "mexican",
+    "moroccan",
+    "muslim",
+    "nepali",
+    "nigerian",
+    "norwegian",
+    "pakistani",
+    "palestinian",
+    "peruvian",
+    "polish",
+    "portuguese",
+    "republican",
+    "republicans",
+    "romanian",
+    "russian",
+    "saudi",
+    "scottish",
+    "serbian",
+    "somali",
+    "spanish",
+    "sunni",
+    "shia",
+    "shiite",
+    "swedish",
+    "swiss",
+    "syrian",
+    "thai",
+    "tunisian",
+    "turkish",
+    "ukrainian",
+    "venezuelan",
+    "vietnamese",
+    "welsh",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "west",
+    "east",
+    "north",
+    "south",
+    "yemeni",
+];
+
+/// Whether a one-word name is a nationality, religion or party adjective ("Greek").
+pub(crate) fn is_demonym(name: &str) -> bool {
+    !name.contains(' ') && DEMONYMS.contains(&name.to_lowercase().as_str())
+}
 
 /// Abbreviations whose full stop does not end a sentence.
 pub(crate) const ABBREVIATIONS: &[&str] = &[
@@ -192,7 +307,10 @@ pub(crate) fn clean_run(words: &[&str]) -> Vec<Vec<String>> {
         ]
         .iter()
         .any(|end| lower.ends_with(end));
-        if is_title(word)
+        // "Justice Helen Hoens", but "Department of Criminal Justice".
+        let leading_title = current.is_empty() && lower == "justice";
+        if leading_title
+            || is_title(word)
             || CALENDAR.contains(&lower.as_str())
             || PRONOUNS.contains(&lower.as_str())
             || contraction
@@ -307,6 +425,27 @@ pub(crate) fn fold_names(
             }
         }
     }
+    // "Athens of Alexandros Grigoropoulos": two names joined by a connector, the first of
+    // them a name on its own elsewhere, are two names.
+    for long in by_length.iter().rev() {
+        let words: Vec<&str> = long.split_whitespace().collect();
+        let Some(at) = words.iter().position(|w| CONNECTORS.contains(w)) else {
+            continue;
+        };
+        let (left, right) = (words[..at].join(" "), words[at + 1..].join(" "));
+        if right.is_empty() || !names.contains_key(&left) {
+            continue;
+        }
+        if let Some(joined) = names.remove(long) {
+            for part in [left, right] {
+                let entry = names.entry(part).or_default();
+                entry.count += joined.count;
+                entry.in_title |= joined.in_title;
+            }
+        }
+    }
+    let mut by_length: Vec<String> = names.keys().cloned().collect();
+    by_length.sort_by(|a, b| word_count(a).cmp(&word_count(b)).then_with(|| a.cmp(b)));
     for short in by_length {
         let Some(short_count) = names.get(&short).copied() else {
             continue;

@@ -154,11 +154,25 @@ fn damped(score: f32) -> f32 {
 fn name_counts(title: &str, text: &str) -> HashMap<String, NameCount> {
     let mut mid: HashMap<String, u32> = HashMap::new();
     let mut initial: HashMap<String, u32> = HashMap::new();
+    let text = &without_short_asides(text);
     for sentence in sentences(text) {
         for (phrase, at_start) in capitalised_phrases(sentence) {
             let map = if at_start { &mut initial } else { &mut mid };
             *map.entry(phrase).or_default() += 1;
         }
+    }
+    // A phrase of capitalised words that only opens sentences is still a name when each of
+    // its words is capitalised mid-sentence elsewhere ("Ellen DeGeneres will host" beside
+    // "Ellen" and "DeGeneres"): then it is the whole name its parts fold into.
+    let mid_words: HashSet<&str> = mid.keys().flat_map(|p| p.split_whitespace()).collect();
+    let whole_names: Vec<String> = initial
+        .keys()
+        .filter(|p| p.contains(' ') && !mid.contains_key(*p))
+        .filter(|p| p.split_whitespace().all(|w| mid_words.contains(w)))
+        .cloned()
+        .collect();
+    for phrase in whole_names {
+        mid.insert(phrase, 0);
     }
     let mut names: HashMap<String, NameCount> = HashMap::new();
     for (phrase, count) in &mid {
@@ -175,7 +189,56 @@ fn name_counts(title: &str, text: &str) -> HashMap<String, NameCount> {
     for (phrase, count) in names.iter_mut() {
         count.in_title = contains_words(&title_lower, &phrase.to_lowercase());
     }
+    names.retain(|name, _| !crate::names::is_demonym(name) && !only_cited(text, name));
     fold_names(names, &lower_case_words(text))
+}
+
+/// The text without short parenthetical asides ("(PPPT)", "(NYSE: IBM)"), whose acronyms and
+/// tickers are not what the article is about.
+fn without_short_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let inside = &rest[open + 1..close];
+        if inside.split_whitespace().count() > 3 {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the text names `name` only as the source it quotes ("told the Alaska Dispatch",
+/// "the Los Angeles Times reported", "according to the Boston Herald").
+fn only_cited(text: &str, name: &str) -> bool {
+    let uses = text.matches(name).count();
+    if uses == 0 {
+        return false;
+    }
+    let cited: usize = [
+        format!("told the {name}"),
+        format!("told {name}"),
+        format!("according to the {name}"),
+        format!("according to {name}"),
+        format!("the {name} reported"),
+        format!("the {name} said"),
+        format!("{name} reported"),
+        format!("{name} reports"),
+        format!("quoted by the {name}"),
+        format!("interview with the {name}"),
+        format!("{name} news agency"),
+        format!("the {name} newspaper"),
+    ]
+    .iter()
+    .map(|pattern| text.matches(pattern.as_str()).count())
+    .max()
+    .unwrap_or(0);
+    cited * 2 >= uses
 }
 
 /// The words the text writes in lower case (so are not names when capitalised).
@@ -305,6 +368,7 @@ fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
     for (i, raw) in words.iter().enumerate() {
         let ends_clause = raw.ends_with(',') || raw.ends_with(')');
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let possessive = word.ends_with("'s") || word.ends_with("’s");
         let word = word
             .strip_suffix("'s")
             .or_else(|| word.strip_suffix("’s"))
@@ -322,7 +386,8 @@ fn capitalised_phrases(sentence: &str) -> Vec<(String, bool)> {
         } else {
             flush(&mut run, run_start, &mut out);
         }
-        if ends_clause {
+        // "Brenham's Ryan Nunn": a possessive ends the name it belongs to.
+        if ends_clause || possessive {
             flush(&mut run, run_start, &mut out);
         }
     }
