@@ -52,12 +52,59 @@ pub fn block_key(block: &str) -> Option<String> {
     (!key.is_empty() && key.len() <= MAX_KEY_BYTES).then_some(key)
 }
 
+/// Keys longer than this many bytes get no glued-tail key.
+const MAX_GLUED_BLOCK_BYTES: usize = 60;
+
+/// The keys a block is counted under: its own, and for a short block where a word runs
+/// straight into a number ("obituaries# comments": a section label and a comment count that
+/// the page set side by side) the head before the number ("obituaries") and the tail from it
+/// on ("# comments"): either recurs on the site's pages alone.
+fn keys_of(block: &str) -> Vec<String> {
+    let Some(key) = block_key(block) else {
+        return Vec::new();
+    };
+    let glued_at = key
+        .char_indices()
+        .find(|&(_, c)| c == '#')
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0 && key[..at].ends_with(char::is_alphabetic));
+    let parts = glued_at
+        .filter(|_| key.len() <= MAX_GLUED_BLOCK_BYTES)
+        .map(|at| [key[..at].to_owned(), key[at..].to_owned()]);
+    std::iter::once(key.clone())
+        .chain(parts.into_iter().flatten())
+        .collect()
+}
+
+/// The key counted for a page whose body opens with a label-like block (see
+/// [`is_label_like`]): when a site's pages open so again and again, the opening label is the
+/// site's (a section name printed above every article), even one seen on no other page.
+pub const LEADING_LABEL_KEY: &str = "\u{1}leading label";
+
+/// A block that reads as a label, not prose: at most four words and 40 characters, with no
+/// sentence punctuation.
+pub fn is_label_like(block: &str) -> bool {
+    let block = block.trim();
+    !block.is_empty()
+        && block.chars().count() <= 40
+        && block.split_whitespace().count() <= 4
+        && !block.contains(['.', ',', ';', ':', '!', '?', '"', '“', '”'])
+}
+
 /// The distinct keys of the short paragraphs of a body's plain text (paragraphs are separated
-/// by blank lines), at most [`MAX_BLOCKS_PER_PAGE`], in reading order.
+/// by blank lines), at most [`MAX_BLOCKS_PER_PAGE`], in reading order; and
+/// [`LEADING_LABEL_KEY`] when the body opens with a label-like block.
 pub fn block_keys(text: &str) -> Vec<String> {
     let mut seen = HashSet::new();
-    text.split("\n\n")
-        .filter_map(block_key)
+    let leading = text
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty())
+        .is_some_and(is_label_like)
+        .then(|| LEADING_LABEL_KEY.to_owned());
+    leading
+        .into_iter()
+        .chain(text.split("\n\n").flat_map(keys_of))
         .filter(|key| seen.insert(key.clone()))
         .take(MAX_BLOCKS_PER_PAGE)
         .collect()
@@ -70,8 +117,21 @@ pub fn strip_blocks(article: &mut ExtractedArticle, recurring: &HashSet<String>)
     if recurring.is_empty() {
         return 0;
     }
-    let is_recurring = |block: &str| block_key(block).is_some_and(|k| recurring.contains(&k));
     let paragraphs: Vec<&str> = article.text.split("\n\n").collect();
+    // The opening label, when the site opens its pages with one.
+    let leading_label = recurring
+        .contains(LEADING_LABEL_KEY)
+        .then(|| paragraphs.iter().map(|p| p.trim()).find(|p| !p.is_empty()))
+        .flatten()
+        .filter(|p| is_label_like(p))
+        .and_then(block_key);
+    let is_recurring = |block: &str| {
+        let keys = keys_of(block);
+        keys.iter().any(|k| recurring.contains(k))
+            || keys
+                .first()
+                .is_some_and(|k| leading_label.as_ref() == Some(k))
+    };
     let kept: Vec<&str> = paragraphs
         .iter()
         .copied()
@@ -171,7 +231,21 @@ mod tests {
         assert_eq!(block_key(&"word ".repeat(40)), None);
         assert_eq!(
             block_keys("Fires\n\nA long paragraph of the article.\n\nFires"),
-            ["fires", "a long paragraph of the article."]
+            [
+                LEADING_LABEL_KEY,
+                "fires",
+                "a long paragraph of the article."
+            ]
+        );
+        assert_eq!(
+            block_keys("Obituaries237 comments\n\nHe was 45 years old."),
+            [
+                LEADING_LABEL_KEY,
+                "obituaries# comments",
+                "obituaries",
+                "# comments",
+                "he was # years old."
+            ]
         );
     }
 
@@ -200,6 +274,35 @@ mod tests {
             body.html.contains("voted to close the bridge"),
             "{}",
             body.html
+        );
+    }
+
+    #[test]
+    fn a_label_glued_to_a_recurring_count_goes_too() {
+        let mut body = article(
+            "<p>Obituaries<a href=\"https://x.example/#c\">237 comments</a></p>\
+             <p>She swam in films for two decades and was 91 years old.</p>",
+        );
+        let recurring: HashSet<String> = ["# comments".to_owned()].into_iter().collect();
+        assert_eq!(strip_blocks(&mut body, &recurring), 1);
+        assert!(body.text.starts_with("She swam"), "{}", body.text);
+    }
+
+    #[test]
+    fn a_site_that_opens_with_labels_loses_even_a_rare_one() {
+        let html = "<p>Obituaries</p><p>She swam in films for two decades.</p><p>Fires</p>";
+        let keys = block_keys(&crate::html_to_text(html));
+        assert_eq!(keys[0], LEADING_LABEL_KEY);
+        let mut body = article(html);
+        let recurring: HashSet<String> = [LEADING_LABEL_KEY.to_owned()].into_iter().collect();
+        assert_eq!(strip_blocks(&mut body, &recurring), 1);
+        assert_eq!(body.text, "She swam in films for two decades.\n\nFires");
+        assert!(!body.html.contains("Obituaries"), "{}", body.html);
+        let mut prose = article("<p>She swam in films.</p><p>Fires</p>");
+        assert_eq!(
+            strip_blocks(&mut prose, &recurring),
+            0,
+            "only an opening label goes"
         );
     }
 
