@@ -6,7 +6,7 @@ CC BY 3.0), lightly cleans each text (drops the source URL and dateline, undoes 
 artifacts), derives a headline, groups sentences into paragraphs, assigns each document to one of
 eight fictional outlets and gives it a publication offset near its event's centre.
 
-Writes crates/tidings/demo/corpus.jsonl, crates/tidings/demo/ATTRIBUTION.md and copies
+Writes crates/demo/data/corpus.jsonl, crates/demo/data/ATTRIBUTION.md and copies
 COPYING-CC.TXT beside them. Deterministic: a fixed seed drives every random choice.
 
 Usage: python3 scripts/build-demo-corpus.py [--source DIR] [--out DIR]
@@ -302,7 +302,7 @@ def main():
     root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=root.parent / "shared/data/stories/ecbplus-dev")
-    parser.add_argument("--out", type=Path, default=root / "crates/tidings/demo")
+    parser.add_argument("--out", type=Path, default=root / "crates/demo/data")
     args = parser.parse_args()
 
     rng = random.Random(SEED)

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use tidings_ai::{AnalyzedArticle, answer_question};
 
-const CORPUS: &str = include_str!("../../tidings/demo/corpus.jsonl");
+const CORPUS: &str = include_str!("../../demo/data/corpus.jsonl");
 const QUESTIONS: &str = include_str!("data/questions.jsonl");
 
 #[derive(serde::Deserialize)]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use tidings_enrich::enrich;
 
-const CORPUS: &str = include_str!("../../tidings/demo/corpus.jsonl");
+const CORPUS: &str = include_str!("../../demo/data/corpus.jsonl");
 const SAMPLE: &str = include_str!("data/hashtag_sample.jsonl");
 
 #[derive(serde::Deserialize)]

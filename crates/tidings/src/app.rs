@@ -11,11 +11,11 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::Config;
-use crate::host_slots::SharedHostSlots;
-use crate::pipeline::Pipeline;
-use crate::scheduler::run_scheduler;
-use crate::story_stage::run_story_placement;
-use crate::worker::{WorkerSettings, run_worker};
+use tidings_worker::host_slots::SharedHostSlots;
+use tidings_worker::pipeline::Pipeline;
+use tidings_worker::scheduler::run_scheduler;
+use tidings_worker::story_stage::run_story_placement;
+use tidings_worker::worker::{WorkerSettings, run_worker};
 
 /// What a `serve` process does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,7 +61,8 @@ impl App {
     }
 
     pub fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<App> {
-        let site_rules = crate::site_rules::SiteRules::compile(&config.extract.site_rules)?;
+        let site_rules =
+            tidings_worker::site_rules::SiteRules::compile(&config.extract.site_rules)?;
         // Requests per host are limited across every process sharing the database.
         let host_slots = SharedHostSlots::new(
             Arc::clone(&storage),
@@ -183,7 +184,7 @@ impl App {
 }
 
 /// Ctrl-C, or SIGTERM (what service managers send).
-pub(crate) async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

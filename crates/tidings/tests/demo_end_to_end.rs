@@ -8,12 +8,12 @@ use tidings::app::App;
 use tidings::commands::demo::ingest_demo;
 use tidings::commands::feeds::{AddFeedOptions, add_feed};
 use tidings::config::Config;
-use tidings::demo::corpus::{CorpusArticle, embedded_corpus};
-use tidings::demo::start_publishers;
 use tidings_core::{Article, BodySource, PageRequest, Storage};
+use tidings_demo::corpus::{CorpusArticle, embedded_corpus};
+use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
 
-async fn demo_app() -> (App, tidings::demo::DemoPublishers) {
+async fn demo_app() -> (App, tidings_demo::DemoPublishers) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -9,11 +9,11 @@ use chrono::Utc;
 use tidings::app::{App, Role};
 use tidings::commands::demo::ingest_demo;
 use tidings::config::Config;
-use tidings::demo::start_publishers;
-use tidings::jobs::{JOB_KINDS, JobDone, poll_feed_job, run_job};
-use tidings::worker::{WorkerSettings, run_worker};
 use tidings_core::{JobCounts, NewFeed, NewJob, RepublishPolicy, Storage};
+use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
+use tidings_worker::jobs::{JOB_KINDS, JobDone, poll_feed_job, run_job};
+use tidings_worker::worker::{WorkerSettings, run_worker};
 
 async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
 where

@@ -11,9 +11,9 @@ use axum::routing::get;
 use chrono::Utc;
 use tidings::app::App;
 use tidings::config::Config;
-use tidings::scheduler::poll_due_feeds;
 use tidings_core::{BodySource, FeedStatus, NewFeed, RepublishPolicy, Storage};
 use tidings_storage::SqliteStorage;
+use tidings_worker::scheduler::poll_due_feeds;
 
 const PARAGRAPHS: [&str; 3] = [
     "The harbour board voted on Tuesday to rebuild the old north pier before the winter storms arrive in the bay.",

@@ -12,10 +12,10 @@ use chrono::{Duration, Utc};
 use tidings::app::App;
 use tidings::commands::reextract::{ReextractOptions, parse_since, reextract};
 use tidings::config::Config;
-use tidings::scheduler::poll_due_feeds;
-use tidings::site_rules::{SiteRule, SiteRules};
 use tidings_core::{NewFeed, PageRequest, RawPageFilter, RepublishPolicy, Storage};
 use tidings_storage::SqliteStorage;
+use tidings_worker::scheduler::poll_due_feeds;
+use tidings_worker::site_rules::{SiteRule, SiteRules};
 
 const STORY: &str = "The harbour board voted on Tuesday to rebuild the old north pier before the winter storms arrive in the bay. Engineers told the board that the timber piles had rotted far faster than the survey of last spring predicted. Work starts next month and the ferry will move to the south quay.";
 

@@ -11,8 +11,8 @@ use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::config::Config;
-use crate::demo::{DemoPublishers, start_publishers};
-use crate::scheduler::poll_due_feeds;
+use tidings_demo::{DemoPublishers, start_publishers};
+use tidings_worker::scheduler::poll_due_feeds;
 
 /// Runs the demo until Ctrl-C.
 pub async fn run_demo(

@@ -9,7 +9,7 @@ use tidings_core::{BodySource, InsertOutcome, NewArticle, RepublishPolicy};
 use url::Url;
 
 use crate::app::App;
-use crate::article_extraction::EXCERPT_CHARS;
+use tidings_worker::article_extraction::EXCERPT_CHARS;
 
 /// One line of the import file.
 #[derive(Debug, Deserialize)]

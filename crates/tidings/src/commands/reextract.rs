@@ -1,7 +1,7 @@
 //! `tidings reextract`: runs extraction again on the kept raw pages (after an upgrade, or a
 //! new site rule) and rewrites the articles' bodies, metadata, hashtags, key terms and
 //! full-text entries, with a progress bar. Every page's blocks are counted for its site first,
-//! so each rewrite drops the blocks its site repeats (see [`crate::site_boilerplate`]).
+//! so each rewrite drops the blocks its site repeats (see [`tidings_worker::site_boilerplate`]).
 
 use std::sync::Arc;
 
@@ -12,9 +12,9 @@ use tidings_core::{Article, ArticleId, RawPageFilter, Storage, publisher_slug};
 use tidings_extract::ExtractedArticle;
 use url::Url;
 
-use crate::article_extraction::{decompress_page, extract_page, reextraction};
-use crate::site_boilerplate;
-use crate::site_rules::SiteRules;
+use tidings_worker::article_extraction::{decompress_page, extract_page, reextraction};
+use tidings_worker::site_boilerplate;
+use tidings_worker::site_rules::SiteRules;
 
 /// Which kept pages to re-extract.
 #[derive(Debug, Clone, Default)]

@@ -16,8 +16,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
 use sqlx::{Connection, PgConnection, PgPool};
-use tidings::demo::DemoPublishers;
 use tidings_core::{FeedFetchRecord, FeedStatus, NewFeed, PageRequest, RepublishPolicy, Storage};
+use tidings_demo::DemoPublishers;
 use tidings_storage::testsuite::{DEFAULT_TEST_POSTGRES_URL, TEST_POSTGRES_URL_VAR, TempPostgres};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::watch;
@@ -393,7 +393,7 @@ pub async fn start_publishers(traffic: Arc<Traffic>) -> DemoPublishers {
         .await
         .expect("bind loopback");
     let address = listener.local_addr().expect("address");
-    let (publishers, router) = tidings::demo::publishers_router(address, Utc::now())
+    let (publishers, router) = tidings_demo::publishers_router(address, Utc::now())
         .await
         .expect("render the publishers");
     let router = router.layer(axum::middleware::from_fn_with_state(traffic, observe));

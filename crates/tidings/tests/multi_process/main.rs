@@ -25,7 +25,7 @@ const SHORT_LEASES: &str = "lease_secs = 10\nleader_ttl_secs = 5";
 /// Feed requests per outlet, for the first `outlets` outlets in order.
 fn feed_requests(
     traffic: &Traffic,
-    publishers: &tidings::demo::DemoPublishers,
+    publishers: &tidings_demo::DemoPublishers,
     outlets: usize,
 ) -> Vec<usize> {
     publishers

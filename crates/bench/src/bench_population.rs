@@ -69,7 +69,7 @@ pub async fn populate_command(
     seed: u64,
     writers: Option<usize>,
 ) -> anyhow::Result<()> {
-    let shown = crate::app::without_password(database);
+    let shown = tidings::app::without_password(database);
     let writers = match writers {
         Some(w) => w.max(1),
         None => default_writers(database)?,

@@ -287,7 +287,7 @@ fn stable_hash<T: Hash>(value: &T) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::corpus::embedded_corpus;
+    use crate::corpus::embedded_corpus;
     use tidings_enrich::{COPY_CONTAINMENT, containment, shingles};
 
     fn text(article: &CorpusArticle) -> String {

@@ -231,7 +231,7 @@ pub async fn fill(
     storage: &dyn Storage,
     count: usize,
     seed: u64,
-    stories: Option<&crate::story_stage::StoryStage>,
+    stories: Option<&tidings_worker::story_stage::StoryStage>,
 ) -> anyhow::Result<Vec<ArticleId>> {
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {

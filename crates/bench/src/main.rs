@@ -144,7 +144,7 @@ fn main() -> anyhow::Result<()> {
             articles,
             seed,
             writers,
-        } => runtime.block_on(tidings::bench_population::populate_command(
+        } => runtime.block_on(tidings_bench::bench_population::populate_command(
             &database, articles, seed, writers,
         )),
         Command::Stories {
@@ -173,8 +173,8 @@ fn main() -> anyhow::Result<()> {
             per_host_concurrency,
             admin_url,
             timeout,
-        } => runtime.block_on(tidings::bench_workers::run(
-            tidings::bench_workers::WorkersBench {
+        } => runtime.block_on(tidings_bench::bench_workers::run(
+            tidings_bench::bench_workers::WorkersBench {
                 articles,
                 items_per_feed,
                 processes,
@@ -204,7 +204,7 @@ fn bench_stories(
     assignments: Option<&Path>,
 ) -> anyhow::Result<()> {
     use std::fmt::Write as _;
-    use tidings::story_eval::{self, StreamOrder};
+    use tidings_bench::story_eval::{self, StreamOrder};
     let mut config = tidings_enrich::StoryIndexConfig::default();
     if let Some(t) = threshold {
         config.join_threshold = t;
@@ -213,7 +213,7 @@ fn bench_stories(
         config.nearest_weight = w;
     }
     let ecb = data.join("stories/ecbplus-dev/docs.jsonl");
-    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/corpus.jsonl");
+    let demo_corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/data/corpus.jsonl");
     let mut dump = String::new();
     for (label, order) in [
         ("file order, 1 min apart", StreamOrder::File),
@@ -336,7 +336,7 @@ async fn bench_ingest(runs: usize) -> anyhow::Result<()> {
         let app = tidings::app::App::open(config).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let (outlets, server) =
-            tidings::demo::start_publishers(listener, chrono::Utc::now()).await?;
+            tidings_demo::start_publishers(listener, chrono::Utc::now()).await?;
         let started = Instant::now();
         let (inserted, errors) = tidings::commands::demo::ingest_demo(&app, &outlets).await?;
         let secs = started.elapsed().as_secs_f64();
@@ -368,9 +368,13 @@ async fn bench_page_latency(
     let app = tidings::app::App::open(config).await?;
     let started = Instant::now();
     let ids = if no_fill {
-        let ids =
-            tidings::bench_population::sample_article_ids(app.storage.as_ref(), 42, articles, 2000)
-                .await?;
+        let ids = tidings_bench::bench_population::sample_article_ids(
+            app.storage.as_ref(),
+            42,
+            articles,
+            2000,
+        )
+        .await?;
         anyhow::ensure!(
             !ids.is_empty(),
             "no synthetic articles stored: run populate"
@@ -382,7 +386,7 @@ async fn bench_page_latency(
         );
         ids
     } else {
-        tidings::synthetic::fill(
+        tidings_bench::synthetic::fill(
             app.storage.as_ref(),
             articles,
             42,

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use feed_rs::model::FeedType;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
-use tidings::demo::corpus::embedded_corpus;
-use tidings::demo::{DemoPublishers, FeedFormatKind, start_publishers};
+use tidings_demo::corpus::embedded_corpus;
+use tidings_demo::{DemoPublishers, FeedFormatKind, start_publishers};
 
 fn fixed_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")

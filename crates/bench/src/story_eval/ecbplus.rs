@@ -1,7 +1,7 @@
 //! Story grouping, Related@5 and copies on ECB+ (`stories/ecbplus-dev/docs.jsonl`), fed as a
 //! stream. The documents carry no dates, so several orders are measured: file order (one minute
 //! apart, each topic's two events back to back), publication order, the times the demo corpus
-//! (`crates/tidings/demo/corpus.jsonl`, built from the same documents) publishes them at, and
+//! (`crates/demo/data/corpus.jsonl`, built from the same documents) publishes them at, and
 //! seeded shuffles (one minute apart, every event interleaved with every other), which show how
 //! much a figure owes to one order.
 

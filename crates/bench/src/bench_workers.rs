@@ -18,7 +18,7 @@ use tidings_core::{BodySource, FeedStatus, JobCounts, NewFeed, RepublishPolicy, 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::demo::{DemoPublishers, DemoScale, start_scaled_publishers};
+use tidings_demo::{DemoPublishers, DemoScale, start_scaled_publishers};
 
 /// How often progress is checked.
 const CHECK_EVERY: Duration = Duration::from_millis(250);
@@ -90,7 +90,7 @@ pub async fn run(bench: WorkersBench) -> anyhow::Result<()> {
         bench.concurrent_feeds,
         bench.concurrent_pages,
         bench.per_host_concurrency,
-        crate::app::without_password(&bench.admin_url),
+        tidings::app::without_password(&bench.admin_url),
         server_setting(&bench.admin_url, "autovacuum")
             .await
             .unwrap_or_else(|e| format!("unknown: {e:#}"))
@@ -100,7 +100,7 @@ pub async fn run(bench: WorkersBench) -> anyhow::Result<()> {
         for run in 1..=bench.runs {
             let result = tokio::select! {
                 result = run_once(&bench, &binary, &publishers, processes, run) => result?,
-                () = crate::app::shutdown_signal() => bail!("interrupted: the workers were stopped and the database dropped"),
+                () = tidings::app::shutdown_signal() => bail!("interrupted: the workers were stopped and the database dropped"),
             };
             print_result(&result);
             results.push(result);
@@ -425,7 +425,7 @@ impl BenchDatabase {
         let mut admin = PgConnection::connect(admin_url).await.with_context(|| {
             format!(
                 "cannot connect to PostgreSQL at {}",
-                crate::app::without_password(admin_url)
+                tidings::app::without_password(admin_url)
             )
         })?;
         sqlx::query(&format!("CREATE DATABASE \"{name}\""))

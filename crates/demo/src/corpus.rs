@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-const CORPUS_JSONL: &str = include_str!("../../demo/corpus.jsonl");
+const CORPUS_JSONL: &str = include_str!("../data/corpus.jsonl");
 
 /// Furthest back a demo article may be published, in minutes before "now".
 pub const MAX_OFFSET_MINUTES: u32 = 2880;
