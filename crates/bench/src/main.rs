@@ -390,7 +390,7 @@ async fn bench_page_latency(
             app.storage.as_ref(),
             articles,
             42,
-            Some(app.pipeline.stories()),
+            Some(app.stories.as_ref()),
         )
         .await?
     };

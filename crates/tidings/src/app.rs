@@ -1,10 +1,11 @@
-//! The running application: configuration, storage, the pipeline, and the process roles
-//! `serve` runs: the web site, the background work (scheduler, job worker, story stage), or
-//! both. Any number of processes of either role may share one database.
+//! The running application: configuration, storage, the pipeline, the story stage, and the
+//! process roles `serve` runs: the web site, the background work (scheduler, job worker, story
+//! stage), or both. Any number of processes of either role may share one database.
 
 use std::sync::Arc;
 
 use tidings_core::Storage;
+use tidings_enrich::StoryIndexConfig;
 use tidings_web::{AppState, SiteConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -14,7 +15,7 @@ use crate::config::Config;
 use tidings_worker::host_slots::SharedHostSlots;
 use tidings_worker::pipeline::Pipeline;
 use tidings_worker::scheduler::run_scheduler;
-use tidings_worker::story_stage::run_story_placement;
+use tidings_worker::story_stage::{StoryStage, run_story_placement};
 use tidings_worker::worker::{WorkerSettings, run_worker};
 
 /// What a `serve` process does.
@@ -44,6 +45,8 @@ pub struct App {
     pub config: Config,
     pub storage: Arc<dyn Storage>,
     pub pipeline: Arc<Pipeline>,
+    /// Places what the pipeline (or an import) stored into stories.
+    pub stories: Arc<StoryStage>,
 }
 
 impl App {
@@ -72,13 +75,17 @@ impl App {
         let pipeline = Arc::new(
             Pipeline::new(Arc::clone(&storage), config.ingest.clone())?
                 .with_site_rules(site_rules)
-                .with_host_gate(Arc::new(host_slots))
-                .with_story_leader_ttl(config.worker.leader_ttl()),
+                .with_host_gate(Arc::new(host_slots)),
+        );
+        let stories = Arc::new(
+            StoryStage::new(Arc::clone(&storage), StoryIndexConfig::default())
+                .with_leader_ttl(config.worker.leader_ttl()),
         );
         Ok(App {
             config,
             storage,
             pipeline,
+            stories,
         })
     }
 
@@ -160,7 +167,7 @@ impl App {
             stopped.clone(),
         ));
         tasks.spawn(run_story_placement(
-            Arc::clone(&self.pipeline),
+            Arc::clone(&self.stories),
             stopped.clone(),
         ));
     }

@@ -207,7 +207,14 @@ async fn a_poll_job_for_a_feed_polled_meanwhile_or_removed_does_nothing() {
             .expect("enqueue")
     );
     let report = app.pipeline.poll_feed(&feed).await;
-    assert!(report.inserted > 0);
+    // A fresh feed: every entry is new, and each is stored once.
+    assert_eq!(report.error, None);
+    assert!(report.entries >= 5, "{report:?}");
+    assert_eq!(report.inserted, report.entries, "{report:?}");
+    assert_eq!(
+        app.storage.count_articles().await.expect("count") as usize,
+        report.inserted
+    );
     let polled = app
         .storage
         .feed(feed.id)

@@ -195,7 +195,8 @@ async fn retention_purges_old_pages_and_zero_keeps_none() {
     };
     assert_eq!(
         app.pipeline
-            .purge_raw_pages(Utc::now())
+            .raw_pages()
+            .purge(Utc::now())
             .await
             .expect("purge"),
         0
@@ -203,7 +204,8 @@ async fn retention_purges_old_pages_and_zero_keeps_none() {
     assert_eq!(kept(&app).await, 1);
     let purged = app
         .pipeline
-        .purge_raw_pages(Utc::now() + Duration::days(31))
+        .raw_pages()
+        .purge(Utc::now() + Duration::days(31))
         .await
         .expect("purge");
     assert_eq!(purged, 1);

@@ -74,11 +74,11 @@ pub async fn article(
     Query(comments_query): Query<crate::readers::CommentsQuery>,
     Query(ai_request): Query<crate::ai::PanelRequest>,
     client: crate::ai::ClientIp,
-) -> Result<Html<String>, crate::readers::ReaderError> {
+) -> Result<Html<String>, WebError> {
     let id = parse_article_id(&raw_id)?;
     let comments =
         crate::readers::CommentsSection::load(&state, &viewer, id, &comments_query, None).await?;
-    Ok(render_article_with_ai(&state, id, comments, &ai_request, client).await?)
+    render_article_with_ai(&state, id, comments, &ai_request, client).await
 }
 
 /// The article page with this Comments section (which may hold a refused draft).

@@ -74,7 +74,7 @@
       body: JSON.stringify({ question: question })
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) { throw new Error(body.error ? body.error.message : "The question failed."); }
+        if (!response.ok) { throw new Error(body.detail || "The question failed."); }
         show(body);
       });
     }).catch(function (error) { fail(error.message); });

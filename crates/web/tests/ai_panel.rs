@@ -157,12 +157,7 @@ async fn the_json_api_cites_sentence_numbers_and_texts() {
         .request(ask(format!(r#"{{"question": "{}"}}"#, "x".repeat(400))))
         .await;
     assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
-    assert!(
-        too_long.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("300")
-    );
+    assert!(too_long.json()["detail"].as_str().unwrap().contains("300"));
     let malformed = app.request(ask("{\"q\": 1}".into())).await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     let missing = app.get("/api/v1/articles/999/summary").await;

@@ -105,7 +105,16 @@ async fn api_errors_are_json_with_the_right_status() {
     let app = TestApp::new().await;
     let missing = app.get("/api/v1/articles/4242").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!(missing.json()["error"]["status"], 404);
+    // RFC 9457 problem details.
+    assert_eq!(
+        missing.header("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let problem = missing.json();
+    assert_eq!(problem["status"], 404);
+    assert_eq!(problem["type"], "about:blank");
+    assert_eq!(problem["title"], "Not Found");
+    assert_eq!(problem["detail"], "Article 4242 not found.");
     assert_eq!(
         app.get("/api/v1/articles/abc").await.status,
         StatusCode::NOT_FOUND
@@ -113,12 +122,7 @@ async fn api_errors_are_json_with_the_right_status() {
 
     let bad_page = app.get("/api/v1/articles?page=-2").await;
     assert_eq!(bad_page.status, StatusCode::BAD_REQUEST);
-    assert!(
-        bad_page.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("page")
-    );
+    assert!(bad_page.json()["detail"].as_str().unwrap().contains("page"));
 
     let unknown = app.get("/api/v1/nothing").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
@@ -126,7 +130,7 @@ async fn api_errors_are_json_with_the_right_status() {
         unknown
             .header("content-type")
             .unwrap()
-            .starts_with("application/json")
+            .starts_with("application/problem+json")
     );
 }
 

@@ -410,9 +410,14 @@ async fn pages_show_a_generic_500_without_details() {
 async fn the_api_answers_500_as_json_without_details() {
     let (status, content_type, body) = get("/api/v1/articles").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(content_type.starts_with("application/json"));
+    assert!(content_type.starts_with("application/problem+json"));
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["error"]["status"], 500);
+    assert_eq!(json["status"], 500);
+    assert_eq!(json["title"], "Internal Server Error");
+    assert_eq!(
+        json["detail"],
+        "Something went wrong on our side. Please try again later."
+    );
     assert!(!body.contains("secret-table-name"));
 }
 

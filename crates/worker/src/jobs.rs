@@ -1,8 +1,8 @@
 //! The jobs worker processes run, and what each does. Every job is idempotent: running one
 //! twice (a crashed worker's job taken over by another) stores nothing twice.
 //!
-//! - `poll_feed` (key: the feed id): polls the feed when it is still due, then places the
-//!   new articles in stories when this process leads the story stage.
+//! - `poll_feed` (key: the feed id): polls the feed when it is still due; the articles it
+//!   stores wait among the unplaced ones for the story stage.
 //! - `purge_raw_pages` (key: `all`): drops kept pages past their retention.
 
 use chrono::{DateTime, Utc};
@@ -56,7 +56,9 @@ pub enum JobDone {
 pub async fn run_job(pipeline: &Pipeline, job: &Job) -> anyhow::Result<JobDone> {
     match job.kind.as_str() {
         POLL_FEED => poll_feed(pipeline, &job.key).await,
-        PURGE_RAW_PAGES => Ok(JobDone::Purged(pipeline.purge_raw_pages(Utc::now()).await?)),
+        PURGE_RAW_PAGES => Ok(JobDone::Purged(
+            pipeline.raw_pages().purge(Utc::now()).await?,
+        )),
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }
@@ -75,13 +77,6 @@ async fn poll_feed(pipeline: &Pipeline, key: &str) -> anyhow::Result<JobDone> {
         return Ok(JobDone::Skipped);
     }
     let report = pipeline.poll_feed(&feed).await;
-    if report.inserted > 0 {
-        // The articles are stored; when another process leads the story stage (or placing
-        // fails here), its next tick places them.
-        if let Err(e) = pipeline.stories().place_pending().await {
-            tracing::warn!(feed = feed.id, error = %e, "could not place the new articles yet");
-        }
-    }
     Ok(JobDone::Polled {
         inserted: report.inserted,
         error: report.error,

@@ -5,6 +5,7 @@
 //! is opened by the caller and passed in.
 
 pub mod article_extraction;
+pub mod article_merge;
 pub mod config;
 pub mod host_slots;
 pub mod jobs;

@@ -1,23 +1,25 @@
 //! The ingestion pipeline: poll a feed, fetch and extract each new entry's page, enrich it and
 //! store it. A poll never fails as a whole: what went wrong is recorded on the feed, and one
 //! broken entry or feed never stops the others.
+//!
+//! Ingestion knows nothing of stories: a stored article waits among the unplaced articles
+//! until the story stage (`story_stage`) places it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tidings_core::{
-    BodySource, Feed, FeedFetchRecord, FeedStatus, InsertOutcome, NewArticle, Storage,
-};
+use tidings_core::{Feed, FeedFetchRecord, FeedStatus, InsertOutcome, Storage};
 use tidings_extract::ExtractedArticle;
 use tidings_ingest::feed::{FeedEntry, ParsedFeed};
 use tidings_ingest::fetcher::{FetchError, FetchRequest, Fetcher, FetcherConfig};
 use tidings_ingest::robots::RobotsCache;
 use url::Url;
 
-use crate::article_extraction::{MIN_PAGE_TEXT, enrich_body, extract_page};
+use crate::article_extraction::extract_page;
+use crate::article_merge::{build_article, entry_link};
 use crate::config::IngestConfig;
-use crate::raw_page_retention::KeptPage;
+use crate::raw_page_retention::{KeptPage, RawPageRetention};
 use crate::site_boilerplate;
 use crate::site_rules::SiteRules;
 
@@ -30,6 +32,7 @@ pub struct PollReport {
     pub feed_id: i64,
     pub status: FeedStatus,
     pub entries: usize,
+    /// Articles stored; they wait among the unplaced articles for the story stage.
     pub inserted: usize,
     pub duplicates: usize,
     /// Entries that could not be stored (no link, storage error); each is logged.
@@ -44,7 +47,7 @@ pub struct Pipeline {
     robots: RobotsCache,
     config: IngestConfig,
     site_rules: Arc<SiteRules>,
-    stories: crate::story_stage::StoryStage,
+    raw_pages: RawPageRetention,
 }
 
 impl Pipeline {
@@ -53,10 +56,7 @@ impl Pipeline {
         Ok(Pipeline {
             fetcher,
             robots: RobotsCache::new(),
-            stories: crate::story_stage::StoryStage::new(
-                Arc::clone(&storage),
-                tidings_enrich::StoryIndexConfig::default(),
-            ),
+            raw_pages: RawPageRetention::new(Arc::clone(&storage), config.raw_page_retention_days),
             storage,
             config,
             site_rules: Arc::new(SiteRules::default()),
@@ -75,15 +75,9 @@ impl Pipeline {
         self
     }
 
-    /// The pipeline with the story role outliving a holder that died by `ttl`.
-    pub fn with_story_leader_ttl(mut self, ttl: Duration) -> Self {
-        self.stories = self.stories.with_leader_ttl(ttl);
-        self
-    }
-
-    /// The story stage every stored article goes through.
-    pub fn stories(&self) -> &crate::story_stage::StoryStage {
-        &self.stories
+    /// Where the fetched pages of stored articles are kept, and for how long.
+    pub fn raw_pages(&self) -> &RawPageRetention {
+        &self.raw_pages
     }
 
     pub fn site_rules(&self) -> &Arc<SiteRules> {
@@ -299,15 +293,10 @@ impl Pipeline {
         }
         let article = build_article(feed, entry, &link, page);
         // The insert itself refuses a duplicate by final or canonical URL, in its transaction.
-        let placed = article.clone();
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
-                // Placed here when this process leads the story stage, else by the leader.
-                if let Err(e) = self.stories.place_if_leading(id, &placed).await {
-                    tracing::warn!(article = id, error = %e, "story placement failed");
-                }
                 if let Some(kept) = kept {
-                    self.keep_raw_page(id, kept, &entry.categories).await;
+                    self.raw_pages.keep(id, kept, &entry.categories).await;
                 }
                 EntryOutcome::Inserted
             }
@@ -339,7 +328,7 @@ impl Pipeline {
             .map_err(|e| e.to_string())?;
         let final_url = response.final_url.clone();
         let rules = Arc::clone(&self.site_rules);
-        let keep = self.config.raw_page_retention_days > 0;
+        let keep = self.raw_pages.keeps_pages();
         let fetched_at = Utc::now();
         tokio::task::spawn_blocking(move || {
             let charset = response.charset.as_deref();
@@ -499,90 +488,6 @@ enum EntryOutcome {
     Inserted,
     Duplicate,
     Skipped,
-}
-
-/// The entry's link, or its guid when that is an http(s) URL.
-fn entry_link(entry: &FeedEntry) -> Option<Url> {
-    [entry.url.as_deref(), entry.guid.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Url::parse(s).ok())
-        .find(|u| matches!(u.scheme(), "http" | "https"))
-}
-
-/// Joins the feed entry and the extracted page (or the entry alone) into an article.
-fn build_article(
-    feed: &Feed,
-    entry: &FeedEntry,
-    link: &Url,
-    page: Result<(Url, ExtractedArticle), String>,
-) -> NewArticle {
-    let feed_html = entry
-        .content_html
-        .as_deref()
-        .or(entry.summary_html.as_deref())
-        .map(|html| tidings_extract::sanitize_fragment(html, Some(link)))
-        .unwrap_or_default();
-    let feed_text = tidings_extract::html_to_text(&feed_html);
-    let (url, extracted) = match page {
-        Ok((url, extracted))
-            if extracted.text.chars().count()
-                >= MIN_PAGE_TEXT.min(feed_text.chars().count() + 1) =>
-        {
-            (url, Some(extracted))
-        }
-        Ok((url, _)) => (url, None),
-        Err(reason) => {
-            tracing::info!(url = %link, %reason, "using the feed's content");
-            (link.clone(), None)
-        }
-    };
-    let title = entry
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| extracted.as_ref().and_then(|e| e.title.clone()))
-        .unwrap_or_else(|| "Untitled".to_string());
-    let byline = extracted
-        .as_ref()
-        .and_then(|e| e.byline.clone())
-        .or_else(|| (!entry.authors.is_empty()).then(|| entry.authors.join(", ")));
-    let published = entry
-        .published
-        .or_else(|| {
-            extracted
-                .as_ref()
-                .and_then(|e| e.published.map(|p| p.with_timezone(&Utc)))
-        })
-        .or(entry.updated);
-    let (text, html, body_source) = match &extracted {
-        Some(e) => (e.text.clone(), e.html.clone(), BodySource::Page),
-        None => (feed_text, feed_html, BodySource::FeedContent),
-    };
-    let enrichment = enrich_body(&title, &text, &entry.categories);
-    NewArticle {
-        feed_id: Some(feed.id),
-        publisher: feed.publisher.clone(),
-        guid: entry.guid.clone(),
-        url: url.to_string(),
-        canonical_url: extracted.as_ref().and_then(|e| e.canonical_url.clone()),
-        title,
-        byline,
-        published_at: published,
-        image: extracted
-            .as_ref()
-            .and_then(|e| e.image.clone())
-            .or_else(|| entry.image.clone()),
-        language: extracted.as_ref().and_then(|e| e.language.clone()),
-        site_name: extracted.as_ref().and_then(|e| e.site_name.clone()),
-        excerpt: enrichment.excerpt,
-        text,
-        html,
-        body_source,
-        policy: feed.policy,
-        tags: enrichment.tags,
-        terms: enrichment.terms,
-    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! Keeping each article's fetched page, gzip-compressed, for `ingest.raw_page_retention_days`
 //! so extraction can be re-run, and purging pages older than that.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use tidings_core::{ArticleId, RawPage};
+use tidings_core::{ArticleId, RawPage, Storage};
 use url::Url;
 
 use crate::article_extraction::compress_page;
-use crate::pipeline::Pipeline;
 
 /// A fetched page compressed for keeping, before its article has an id.
 #[derive(Debug, Clone)]
@@ -40,14 +41,26 @@ impl KeptPage {
     }
 }
 
-impl Pipeline {
+/// Where kept pages go, and for how long.
+#[derive(Clone)]
+pub struct RawPageRetention {
+    storage: Arc<dyn Storage>,
+    days: u32,
+}
+
+impl RawPageRetention {
+    /// Pages kept `days` days in `storage`; 0 keeps none.
+    pub fn new(storage: Arc<dyn Storage>, days: u32) -> Self {
+        RawPageRetention { storage, days }
+    }
+
+    /// Whether fetched pages are kept at all.
+    pub fn keeps_pages(&self) -> bool {
+        self.days > 0
+    }
+
     /// Stores the page an article was extracted from; a failure is logged, never fatal.
-    pub(crate) async fn keep_raw_page(
-        &self,
-        article_id: ArticleId,
-        page: KeptPage,
-        categories: &[String],
-    ) {
+    pub async fn keep(&self, article_id: ArticleId, page: KeptPage, categories: &[String]) {
         let raw = RawPage {
             article_id,
             url: page.url,
@@ -56,16 +69,16 @@ impl Pipeline {
             body_gzip: page.body_gzip,
             categories: categories.to_vec(),
         };
-        if let Err(e) = self.storage().save_raw_page(raw).await {
+        if let Err(e) = self.storage.save_raw_page(raw).await {
             tracing::warn!(article = article_id, error = %e, "could not keep the raw page");
         }
     }
 
     /// Drops the kept pages older than the retention period (all of them when it is 0);
     /// returns how many were dropped.
-    pub async fn purge_raw_pages(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let cutoff = now - chrono::Duration::days(i64::from(self.config().raw_page_retention_days));
-        let purged = self.storage().purge_raw_pages(cutoff).await?;
+    pub async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
+        let cutoff = now - chrono::Duration::days(i64::from(self.days));
+        let purged = self.storage.purge_raw_pages(cutoff).await?;
         if purged > 0 {
             tracing::info!(purged, "purged raw pages past their retention");
         }

@@ -81,9 +81,8 @@ pub async fn queue_due_feeds(pipeline: &Pipeline) -> anyhow::Result<usize> {
     Ok(queued)
 }
 
-/// Polls every due feed once, in this process, waits for all of them, then places what they
-/// stored in stories (when this process leads the story stage). Used by `demo` before
-/// serving, and by tests.
+/// Polls every due feed once, in this process, and waits for all of them. What they stored
+/// is left for the story stage. Used by `demo` before serving, and by tests.
 pub async fn poll_due_feeds(pipeline: &Arc<Pipeline>) -> anyhow::Result<Vec<PollReport>> {
     let permits = Arc::new(Semaphore::new(pipeline.config().concurrent_feeds));
     let mut tasks = JoinSet::new();
@@ -105,9 +104,6 @@ pub async fn poll_due_feeds(pipeline: &Arc<Pipeline>) -> anyhow::Result<Vec<Poll
             Ok(report) => reports.push(report),
             Err(e) => tracing::error!(error = %e, "feed poll task failed"),
         }
-    }
-    if let Err(e) = pipeline.stories().place_pending().await {
-        tracing::warn!(error = %e, "could not place the new articles in stories");
     }
     Ok(reports)
 }

@@ -5,10 +5,12 @@
 //! The in-memory [`StoryIndex`] covers the story window; it is rebuilt from storage the first
 //! time an article is placed after start.
 //!
-//! Placement needs one index that has seen every article, so among the processes sharing a
-//! database only the holder of the "stories" role places: it places its own articles as they
-//! are stored and drains the articles others stored ([`StoryStage::place_pending`]), in id
-//! order. A process that gains the role rebuilds its index from storage first.
+//! The stage takes its work from storage, not from ingestion: every stored article that is in
+//! no story yet waits among the unplaced articles. Placement needs one index that has seen
+//! every article, so among the processes sharing a database only the holder of the "stories"
+//! role places: it drains the unplaced articles ([`StoryStage::place_pending`]), in id order,
+//! whichever process stored them. A process that gains the role rebuilds its index from
+//! storage first.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -46,7 +48,7 @@ struct IndexState {
     loaded: bool,
 }
 
-/// Places stored articles into stories; one per pipeline.
+/// Places stored articles into stories; one per process.
 pub struct StoryStage {
     storage: Arc<dyn Storage>,
     state: Mutex<IndexState>,
@@ -321,12 +323,9 @@ fn stored_as_new(article: tidings_core::Article) -> NewArticle {
 
 /// Runs until `shutdown` turns true: every tick, checks (or tries for) the story role and,
 /// while it is held, places what other processes stored. Gives the role up at the end.
-pub async fn run_story_placement(
-    pipeline: Arc<crate::pipeline::Pipeline>,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn run_story_placement(stories: Arc<StoryStage>, mut shutdown: watch::Receiver<bool>) {
     while !*shutdown.borrow() {
-        match pipeline.stories().place_pending().await {
+        match stories.place_pending().await {
             Ok(0) => {}
             Ok(placed) => tracing::info!(placed, "placed stored articles in stories"),
             Err(e) => tracing::warn!(error = %e, "could not place stored articles"),
@@ -336,5 +335,5 @@ pub async fn run_story_placement(
             _ = shutdown.changed() => {}
         }
     }
-    pipeline.stories().resign().await;
+    stories.resign().await;
 }

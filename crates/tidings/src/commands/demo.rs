@@ -56,8 +56,9 @@ pub async fn run_demo(
     app.serve(site_listener).await
 }
 
-/// Adds the demo outlets' feeds (when missing) and polls them once; returns the number of
-/// new articles and of feeds that failed.
+/// Adds the demo outlets' feeds (when missing), polls them once and places what they stored
+/// in stories (when this process leads the story stage); returns the number of new articles
+/// and of feeds that failed.
 pub async fn ingest_demo(app: &App, outlets: &DemoPublishers) -> anyhow::Result<(usize, usize)> {
     for outlet in &outlets.outlets {
         if app.storage.feed_by_url(&outlet.feed_url).await?.is_some() {
@@ -76,6 +77,9 @@ pub async fn ingest_demo(app: &App, outlets: &DemoPublishers) -> anyhow::Result<
             .await?;
     }
     let reports = poll_due_feeds(&app.pipeline).await?;
+    if let Err(e) = app.stories.place_pending().await {
+        tracing::warn!(error = %e, "could not place the new articles in stories");
+    }
     let inserted = reports.iter().map(|r| r.inserted).sum();
     let errors = reports.iter().filter(|r| r.error.is_some()).count();
     Ok((inserted, errors))

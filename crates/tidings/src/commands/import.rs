@@ -127,7 +127,7 @@ pub async fn import_jsonl(
         match app.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
                 report.inserted += 1;
-                app.pipeline.stories().place_if_leading(id, &placed).await?;
+                app.stories.place_if_leading(id, &placed).await?;
             }
             InsertOutcome::Duplicate(_) => report.duplicates += 1,
         }
@@ -135,7 +135,7 @@ pub async fn import_jsonl(
     bar.finish_and_clear();
     // What could not be placed as it came (the story role came free meanwhile) is placed
     // now; when a running server leads the story stage, it places them instead.
-    app.pipeline.stories().place_pending().await?;
+    app.stories.place_pending().await?;
     Ok(report)
 }
 

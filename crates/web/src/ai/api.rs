@@ -7,7 +7,7 @@ use std::convert::Infallible;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -262,15 +262,10 @@ pub async fn ask_stream(
 }
 
 fn too_many_questions() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, "6")],
-        Json(serde_json::json!({"error": {
-            "status": 429,
-            "message": "Too many questions from your address; wait a few seconds.",
-        }})),
-    )
-        .into_response()
+    let refused = ApiError(WebError::TooMany(
+        "too many questions from your address; wait a few seconds".into(),
+    ));
+    ([(header::RETRY_AFTER, "6")], refused).into_response()
 }
 
 /// The panel's script: answers inline (streamed when a model is configured).

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use tidings_core::{ApiTokenInfo, NewUser, Role, StorageError, User};
 
 use super::passwords::{hash_password, verify_password};
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::{Credentials, SESSION_COOKIE, Viewer, cookie_header, hash_token, new_token};
 use crate::AppState;
+use crate::error::{WebError, WebResult};
 use crate::throttle::minutes_text;
 use crate::views::Chrome;
 
@@ -119,7 +119,7 @@ fn form_page(state: &AppState, viewer: &Viewer, register: bool) -> AccountFormPa
     }
 }
 
-fn respond(viewer: &Viewer, status: StatusCode, page: &impl Template) -> ReaderResult<Response> {
+fn respond(viewer: &Viewer, status: StatusCode, page: &impl Template) -> WebResult<Response> {
     Ok(viewer.with_cookies((status, Html(page.render()?))))
 }
 
@@ -127,7 +127,7 @@ pub async fn register_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<NextQuery>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     let mut page = form_page(&state, &viewer, true);
     page.next = local_path(query.next.as_deref());
     respond(&viewer, StatusCode::OK, &page)
@@ -137,7 +137,7 @@ pub async fn signin_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<NextQuery>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     let mut page = form_page(&state, &viewer, false);
     page.next = local_path(query.next.as_deref());
     if query.reset.is_some() {
@@ -165,14 +165,14 @@ pub async fn register(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let mut page = form_page(&state, &viewer, true);
     let name = form.name.unwrap_or_default().trim().to_owned();
     page.name.clone_from(&name);
     page.next = local_path(form.next.as_deref());
     if !state.accounts.registration_open {
-        return Err(ReaderError::Forbidden(
+        return Err(WebError::Forbidden(
             "registration is closed on this site".into(),
         ));
     }
@@ -186,7 +186,7 @@ pub async fn register(
         .try_acquire(state.storage.as_ref(), &viewer.client)
         .await?
     {
-        return Err(ReaderError::TooMany(format!(
+        return Err(WebError::TooMany(format!(
             "too many accounts were created from your address; please wait {}",
             minutes_text(wait)
         )));
@@ -194,7 +194,7 @@ pub async fn register(
     let password = form.password.unwrap_or_default();
     let hashed = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| ReaderError::Unprocessable(format!("hashing failed: {e}")))?;
+        .map_err(|e| WebError::Internal(format!("the password hashing task failed: {e}")))?;
     let hash = match hashed {
         Ok(hash) => hash,
         Err(why) => {
@@ -225,7 +225,7 @@ pub async fn signin(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let settings = &state.accounts;
     let mut page = form_page(&state, &viewer, false);
@@ -286,7 +286,7 @@ pub async fn signin(
     }
 }
 
-async fn start_session(state: &AppState, user: &User, next: &str) -> ReaderResult<Response> {
+async fn start_session(state: &AppState, user: &User, next: &str) -> WebResult<Response> {
     let token = new_token();
     let lifetime = state.accounts.session_lifetime;
     let expires =
@@ -320,7 +320,7 @@ pub async fn signout(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     if let Credentials::Session(token) = &viewer.credentials {
         state.storage.revoke_session(&hash_token(token)).await?;
@@ -332,7 +332,7 @@ pub async fn signout_everywhere(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     state.storage.revoke_user_sessions(user.id).await?;
@@ -343,7 +343,7 @@ async fn account_page(
     state: &AppState,
     viewer: &Viewer,
     new: Option<String>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     let Some(user) = viewer.user.clone() else {
         return Ok(Redirect::to("/account/signin?next=/account").into_response());
     };
@@ -358,7 +358,7 @@ async fn account_page(
     respond(viewer, StatusCode::OK, &page)
 }
 
-pub async fn account(State(state): State<AppState>, viewer: Viewer) -> ReaderResult<Response> {
+pub async fn account(State(state): State<AppState>, viewer: Viewer) -> WebResult<Response> {
     account_page(&state, &viewer, None).await
 }
 
@@ -366,7 +366,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     let token = new_token();
@@ -388,7 +388,7 @@ pub async fn revoke_token(
     Path(raw_id): Path<String>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
     let id = super::comment_forms::parse_id(&raw_id, "Token")?;
@@ -413,7 +413,7 @@ pub async fn reset_form(
     State(state): State<AppState>,
     Path(token): Path<String>,
     viewer: Viewer,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     let page = reset_page(&state, &viewer, &token);
     respond(&viewer, StatusCode::OK, &page)
 }
@@ -423,13 +423,13 @@ pub async fn reset_password(
     Path(token): Path<String>,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
-) -> ReaderResult<Response> {
+) -> WebResult<Response> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let mut page = reset_page(&state, &viewer, &token);
     let password = form.password.unwrap_or_default();
     let hashed = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| ReaderError::Unprocessable(format!("hashing failed: {e}")))?;
+        .map_err(|e| WebError::Internal(format!("the password hashing task failed: {e}")))?;
     let hash = match hashed {
         Ok(hash) => hash,
         Err(why) => {

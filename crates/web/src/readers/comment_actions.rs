@@ -9,10 +9,9 @@ use tidings_core::{
 use super::comment_policy::{check_body, check_rate, hold_for_review};
 use super::comment_render::render_comment_markdown;
 use super::comment_thread::within_edit_window;
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::Viewer;
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{WebError, WebResult};
 
 /// Posts a comment (a reply when `parent` is given) as the viewer.
 pub async fn post_comment(
@@ -21,17 +20,17 @@ pub async fn post_comment(
     article: ArticleId,
     parent: Option<CommentId>,
     body: &str,
-) -> ReaderResult<Comment> {
+) -> WebResult<Comment> {
     let author = viewer.require_user()?;
     if state.storage.article(article).await?.is_none() {
-        return Err(WebError::NotFound(format!("Article {article}")).into());
+        return Err(WebError::NotFound(format!("Article {article}")));
     }
     if let Some(parent_id) = parent {
         let parent_comment = state.storage.comment(parent_id).await?;
         match parent_comment {
             Some(p) if p.article_id == article && !p.deleted && !p.hidden && !p.held => {}
             _ => {
-                return Err(ReaderError::Unprocessable(
+                return Err(WebError::Unprocessable(
                     "the comment you are replying to is not available".into(),
                 ));
             }
@@ -62,12 +61,12 @@ pub async fn post_comment(
 }
 
 /// The comment, or `NotFound`.
-pub async fn existing_comment(state: &AppState, id: CommentId) -> ReaderResult<Comment> {
+pub async fn existing_comment(state: &AppState, id: CommentId) -> WebResult<Comment> {
     state
         .storage
         .comment(id)
         .await?
-        .ok_or_else(|| WebError::NotFound(format!("Comment {id}")).into())
+        .ok_or_else(|| WebError::NotFound(format!("Comment {id}")))
 }
 
 /// Replaces the body of the viewer's own comment, within the edit window.
@@ -76,20 +75,20 @@ pub async fn edit_comment(
     viewer: &Viewer,
     id: CommentId,
     body: &str,
-) -> ReaderResult<Comment> {
+) -> WebResult<Comment> {
     let author = viewer.require_user()?;
     let comment = existing_comment(state, id).await?;
     if comment.author_id != author.id {
-        return Err(ReaderError::Forbidden(
+        return Err(WebError::Forbidden(
             "only its author can edit a comment".into(),
         ));
     }
     if comment.deleted {
-        return Err(ReaderError::Unprocessable("the comment was deleted".into()));
+        return Err(WebError::Unprocessable("the comment was deleted".into()));
     }
     let now = Utc::now();
     if !within_edit_window(&comment, now) {
-        return Err(ReaderError::Unprocessable(format!(
+        return Err(WebError::Unprocessable(format!(
             "comments can be edited for {} minutes after posting",
             super::comment_thread::EDIT_WINDOW_MINUTES
         )));
@@ -105,12 +104,12 @@ pub async fn delete_comment(
     state: &AppState,
     viewer: &Viewer,
     id: CommentId,
-) -> ReaderResult<Comment> {
+) -> WebResult<Comment> {
     let user = viewer.require_user()?;
     let comment = existing_comment(state, id).await?;
     let own = comment.author_id == user.id;
     if !own && !user.role.can_moderate() {
-        return Err(ReaderError::Forbidden(
+        return Err(WebError::Forbidden(
             "only its author or a moderator can delete a comment".into(),
         ));
     }
@@ -135,7 +134,7 @@ pub async fn log_action(
     action: ModerationAction,
     comment: Option<&Comment>,
     note: &str,
-) -> ReaderResult<()> {
+) -> WebResult<()> {
     state
         .storage
         .record_moderation(ModerationEntry {

@@ -14,12 +14,11 @@ use super::comment_actions;
 use super::comment_forms::parse_id;
 use super::comment_thread::{CommentsQuery, THREADS_PER_PAGE};
 use super::csrf::CSRF_HEADER;
-use super::reader_error::{ReaderApiError, ReaderError};
 use super::session::Viewer;
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{ApiError, WebError};
 
-type ApiResult<T> = Result<T, ReaderApiError>;
+type ApiResult<T> = Result<T, ApiError>;
 
 /// A comment in the API; bodies are empty unless the viewer may read them.
 #[derive(Debug, Serialize)]
@@ -88,18 +87,18 @@ pub struct EditCommentJson {
     pub body: String,
 }
 
-fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), ReaderError> {
+fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), WebError> {
     viewer.require_user()?;
     let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     viewer.check_csrf(header)
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ReaderError> {
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
     body.map(|Json(value)| value).map_err(|rejection| {
-        ReaderError::Web(WebError::BadRequest(format!(
+        WebError::BadRequest(format!(
             "the body is not the expected JSON ({})",
             rejection.body_text()
-        )))
+        ))
     })
 }
 
@@ -111,7 +110,7 @@ pub async fn list(
 ) -> ApiResult<Json<CommentListJson>> {
     let article = parse_id(&raw_id, "Article")?;
     if state.storage.article(article).await?.is_none() {
-        return Err(ReaderError::Web(WebError::NotFound(format!("Article {article}"))).into());
+        return Err(WebError::NotFound(format!("Article {article}")).into());
     }
     let page = query.page()?;
     let listed = state

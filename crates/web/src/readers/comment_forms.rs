@@ -10,11 +10,10 @@ use tidings_core::{ArticleId, CommentId};
 
 use super::comment_actions;
 use super::comment_thread::{CommentDraft, CommentsQuery, CommentsSection, DraftTarget};
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::Viewer;
 use crate::AppState;
 use crate::article_page::render_article;
-use crate::error::WebError;
+use crate::error::{WebError, WebResult};
 
 #[derive(Debug, Deserialize)]
 pub struct CommentForm {
@@ -30,11 +29,11 @@ pub struct ActionForm {
 }
 
 /// A positive id from the path, or `NotFound` naming `what`.
-pub fn parse_id(raw: &str, what: &str) -> ReaderResult<i64> {
+pub fn parse_id(raw: &str, what: &str) -> WebResult<i64> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| WebError::NotFound(format!("{what} {raw:?}")).into())
+        .ok_or_else(|| WebError::NotFound(format!("{what} {raw:?}")))
 }
 
 pub async fn post_comment(
@@ -58,8 +57,7 @@ pub async fn post_comment(
         None => DraftTarget::New,
         Some(Ok(parent)) => DraftTarget::Reply(parent),
         Some(Err(_)) => {
-            return ReaderError::Web(WebError::BadRequest("parent_id is not a number".into()))
-                .into_response();
+            return WebError::BadRequest("parent_id is not a number".into()).into_response();
         }
     };
     let parent = match target {
@@ -100,7 +98,7 @@ pub async fn edit_comment(
         Ok(c) => {
             Redirect::to(&format!("/article/{}#comment-{}", c.article_id, c.id)).into_response()
         }
-        Err(ReaderError::Forbidden(why)) => ReaderError::Forbidden(why).into_response(),
+        Err(WebError::Forbidden(why)) => WebError::Forbidden(why).into_response(),
         Err(error) => {
             let target = DraftTarget::Edit(comment.id);
             refused(&state, &viewer, comment.article_id, target, body, error).await
@@ -113,7 +111,7 @@ pub async fn delete_comment(
     Path(raw_id): Path<String>,
     viewer: Viewer,
     Form(form): Form<ActionForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     let id = parse_id(&raw_id, "Comment")?;
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let comment = comment_actions::delete_comment(&state, &viewer, id).await?;
@@ -128,7 +126,7 @@ pub async fn report_comment(
     Path(raw_id): Path<String>,
     viewer: Viewer,
     Form(form): Form<ActionForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     let id = parse_id(&raw_id, "Comment")?;
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let user = viewer.require_user()?;
@@ -149,10 +147,10 @@ async fn refused(
     article: ArticleId,
     target: DraftTarget,
     body: String,
-    error: ReaderError,
+    error: WebError,
 ) -> Response {
-    if let ReaderError::Web(web) = error {
-        return web.into_response();
+    if !error.is_refusal() {
+        return error.into_response();
     }
     let page = error.to_error_page();
     let draft = CommentDraft {
@@ -169,7 +167,7 @@ async fn refused(
             Some(draft),
         )
         .await?;
-        Ok::<_, ReaderError>(render_article(state, article, section).await?)
+        render_article(state, article, section).await
     };
     match shown.await {
         Ok(html) => (page.status, viewer.with_cookies(html)).into_response(),

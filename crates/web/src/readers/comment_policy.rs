@@ -6,8 +6,8 @@ use chrono::{Duration, Utc};
 use tidings_core::{Storage, User};
 
 use super::comment_render::link_count;
-use super::reader_error::{ReaderError, ReaderResult};
 use super::settings::AccountSettings;
+use crate::error::{WebError, WebResult};
 use crate::throttle::minutes_text;
 
 /// Refuses the text of a comment (new or edited) when it breaks a rule; names the rule.
@@ -16,14 +16,14 @@ pub fn check_body(
     author: &User,
     markdown: &str,
     html: &str,
-) -> ReaderResult<()> {
+) -> WebResult<()> {
     let rules = &settings.rules;
     if markdown.trim().is_empty() {
-        return Err(ReaderError::Unprocessable("the comment is empty".into()));
+        return Err(WebError::Unprocessable("the comment is empty".into()));
     }
     let chars = markdown.chars().count();
     if chars > rules.max_chars {
-        return Err(ReaderError::Unprocessable(format!(
+        return Err(WebError::Unprocessable(format!(
             "the comment is too long ({chars} characters; at most {})",
             rules.max_chars
         )));
@@ -34,12 +34,12 @@ pub fn check_body(
         .iter()
         .any(|word| !word.is_empty() && contains_word(&lowered, &word.to_lowercase()))
     {
-        return Err(ReaderError::Unprocessable(
+        return Err(WebError::Unprocessable(
             "the comment contains a word this site does not allow".into(),
         ));
     }
     if is_new_account(settings, author) && link_count(html) > rules.new_account_max_links {
-        return Err(ReaderError::Unprocessable(format!(
+        return Err(WebError::Unprocessable(format!(
             "new accounts may include at most {} link(s) per comment",
             rules.new_account_max_links
         )));
@@ -53,12 +53,12 @@ pub async fn check_rate(
     settings: &AccountSettings,
     author: &User,
     client: &str,
-) -> ReaderResult<()> {
+) -> WebResult<()> {
     if author.banned {
-        return Err(ReaderError::Forbidden("this account is banned".into()));
+        return Err(WebError::Forbidden("this account is banned".into()));
     }
     let too_many = |wait| {
-        ReaderError::TooMany(format!(
+        WebError::TooMany(format!(
             "you are posting too quickly; please wait {}",
             minutes_text(wait)
         ))
@@ -150,7 +150,7 @@ mod tests {
         assert!(check_rate(&storage, &s, &author, "10.0.0.2").await.is_ok());
         assert!(matches!(
             check_rate(&storage, &s, &author, "10.0.0.3").await,
-            Err(ReaderError::TooMany(_))
+            Err(WebError::TooMany(_))
         ));
     }
 }

@@ -8,9 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use tidings_core::{ArticleId, Comment, CommentId, CommentOrder, PageRequest};
 
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::Viewer;
 use crate::AppState;
+use crate::error::WebResult;
 use crate::views::{Pager, TimeView};
 
 /// Replies nest this deep; deeper ones are shown at this depth.
@@ -37,8 +37,8 @@ impl CommentsQuery {
             .unwrap_or_default()
     }
 
-    pub fn page(&self) -> ReaderResult<u32> {
-        crate::pages::parse_page(self.comments_page.as_deref()).map_err(ReaderError::Web)
+    pub fn page(&self) -> WebResult<u32> {
+        crate::pages::parse_page(self.comments_page.as_deref())
     }
 }
 
@@ -112,7 +112,7 @@ impl CommentsSection {
         article: ArticleId,
         query: &CommentsQuery,
         draft: Option<CommentDraft>,
-    ) -> ReaderResult<Self> {
+    ) -> WebResult<Self> {
         let order = query.order();
         let page = query.page()?;
         let storage = &state.storage;

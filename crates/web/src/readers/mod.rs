@@ -14,7 +14,6 @@ mod comment_thread;
 mod csrf;
 mod moderation_pages;
 mod passwords;
-mod reader_error;
 mod session;
 mod settings;
 
@@ -28,7 +27,6 @@ use crate::AppState;
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
 pub use passwords::{PasswordError, hash_password, verify_password};
-pub use reader_error::{ReaderApiError, ReaderError, ReaderResult};
 pub use session::{Viewer, hash_token, new_token};
 pub use settings::{AccountSettings, CommentRules};
 

@@ -11,10 +11,9 @@ use tidings_core::{ModerationAction, ModerationRecord, PageRequest, QueuedCommen
 
 use super::comment_actions::{existing_comment, log_action};
 use super::comment_forms::{ActionForm, parse_id};
-use super::reader_error::{ReaderError, ReaderResult};
 use super::session::Viewer;
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{WebError, WebResult};
 use crate::views::{Chrome, Pager, TimeView};
 
 /// Queue entries shown at once.
@@ -89,16 +88,16 @@ pub fn action_in_words(action: ModerationAction) -> &'static str {
     }
 }
 
-fn require_moderator(viewer: &Viewer) -> ReaderResult<&User> {
+fn require_moderator(viewer: &Viewer) -> WebResult<&User> {
     let user = viewer.require_user()?;
     if user.role.can_moderate() {
         Ok(user)
     } else {
-        Err(ReaderError::Forbidden("only moderators may do this".into()))
+        Err(WebError::Forbidden("only moderators may do this".into()))
     }
 }
 
-pub async fn queue(State(state): State<AppState>, viewer: Viewer) -> ReaderResult<Html<String>> {
+pub async fn queue(State(state): State<AppState>, viewer: Viewer) -> WebResult<Html<String>> {
     require_moderator(&viewer)?;
     let now = Utc::now();
     let queued = state.storage.moderation_queue(QUEUE_LIMIT).await?;
@@ -137,7 +136,7 @@ pub async fn log(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<LogQuery>,
-) -> ReaderResult<Html<String>> {
+) -> WebResult<Html<String>> {
     require_moderator(&viewer)?;
     let page = crate::pages::parse_page(query.page.as_deref())?;
     let now = Utc::now();
@@ -170,7 +169,7 @@ pub async fn comment_action(
     Path((raw_id, action)): Path<(String, String)>,
     viewer: Viewer,
     Form(form): Form<ActionForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let moderator = require_moderator(&viewer)?;
     let comment = existing_comment(&state, parse_id(&raw_id, "Comment")?).await?;
@@ -194,7 +193,7 @@ pub async fn comment_action(
             ModerationAction::DismissReports
         }
         other => {
-            return Err(WebError::NotFound(format!("Moderation action {other:?}")).into());
+            return Err(WebError::NotFound(format!("Moderation action {other:?}")));
         }
     };
     let note = form.reason.unwrap_or_default();
@@ -207,7 +206,7 @@ pub async fn user_action(
     Path((raw_id, action)): Path<(String, String)>,
     viewer: Viewer,
     Form(form): Form<ActionForm>,
-) -> ReaderResult<Redirect> {
+) -> WebResult<Redirect> {
     viewer.check_csrf(form.csrf_token.as_deref())?;
     let moderator = require_moderator(&viewer)?;
     let id = parse_id(&raw_id, "User")?;
@@ -217,14 +216,12 @@ pub async fn user_action(
         .await?
         .ok_or_else(|| WebError::NotFound(format!("User {id}")))?;
     if target.role.can_moderate() && moderator.role != tidings_core::Role::Admin {
-        return Err(ReaderError::Forbidden(
-            "only admins may ban moderators".into(),
-        ));
+        return Err(WebError::Forbidden("only admins may ban moderators".into()));
     }
     let (banned, action) = match action.as_str() {
         "ban" => (true, ModerationAction::BanUser),
         "unban" => (false, ModerationAction::UnbanUser),
-        other => return Err(WebError::NotFound(format!("Moderation action {other:?}")).into()),
+        other => return Err(WebError::NotFound(format!("Moderation action {other:?}"))),
     };
     state.storage.set_banned(id, banned).await?;
     state

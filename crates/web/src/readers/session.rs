@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 use tidings_core::User;
 
 use super::csrf::{anonymous_csrf_token, session_csrf_token, tokens_match};
-use super::reader_error::{ReaderError, ReaderResult};
 use super::settings::AccountSettings;
 use crate::AppState;
+use crate::error::{WebError, WebResult};
 
 pub const SESSION_COOKIE: &str = "tidings_session";
 pub const FORM_COOKIE: &str = "tidings_form";
@@ -66,29 +66,29 @@ impl Viewer {
     }
 
     /// The signed-in user, or `Unauthorized`.
-    pub fn require_user(&self) -> ReaderResult<&User> {
+    pub fn require_user(&self) -> WebResult<&User> {
         match (&self.user, &self.credentials) {
-            (_, Credentials::BadToken) => Err(ReaderError::Unauthorized(
-                "the API token is not valid".into(),
-            )),
+            (_, Credentials::BadToken) => {
+                Err(WebError::Unauthorized("the API token is not valid".into()))
+            }
             (Some(user), _) => Ok(user),
-            (None, _) => Err(ReaderError::Unauthorized("please sign in first".into())),
+            (None, _) => Err(WebError::Unauthorized("please sign in first".into())),
         }
     }
 
     /// Refuses a state-changing request whose CSRF token is missing or wrong (requests with
     /// an API token are exempt).
-    pub fn check_csrf(&self, submitted: Option<&str>) -> ReaderResult<()> {
+    pub fn check_csrf(&self, submitted: Option<&str>) -> WebResult<()> {
         if self.credentials == Credentials::ApiToken {
             return Ok(());
         }
         if self.new_form_cookie.is_some() {
             // No form cookie came with the request: nothing to check against.
-            return Err(ReaderError::Csrf);
+            return Err(WebError::Csrf);
         }
         match submitted {
             Some(token) if tokens_match(&self.csrf_token, token) => Ok(()),
-            _ => Err(ReaderError::Csrf),
+            _ => Err(WebError::Csrf),
         }
     }
 
@@ -162,9 +162,9 @@ fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
 }
 
 impl FromRequestParts<AppState> for Viewer {
-    type Rejection = ReaderError;
+    type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ReaderResult<Self> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
         let settings = &state.accounts;
         let storage = &state.storage;
         let client = client_address(parts, settings);

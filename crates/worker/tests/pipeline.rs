@@ -9,11 +9,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
-use tidings::app::App;
-use tidings::config::Config;
 use tidings_core::{BodySource, FeedStatus, NewFeed, RepublishPolicy, Storage};
+use tidings_enrich::StoryIndexConfig;
 use tidings_storage::SqliteStorage;
+use tidings_worker::config::IngestConfig;
+use tidings_worker::host_slots::SharedHostSlots;
+use tidings_worker::pipeline::Pipeline;
 use tidings_worker::scheduler::poll_due_feeds;
+use tidings_worker::story_stage::StoryStage;
 
 const PARAGRAPHS: [&str; 3] = [
     "The harbour board voted on Tuesday to rebuild the old north pier before the winter storms arrive in the bay.",
@@ -144,12 +147,31 @@ fn page(title: &str) -> Response {
         .into_response()
 }
 
+/// The storage and the pipeline over it, wired as the `tidings` app wires them.
+struct App {
+    storage: Arc<dyn Storage>,
+    pipeline: Arc<Pipeline>,
+}
+
 async fn app() -> App {
-    let mut config = Config::default();
-    config.ingest.connect_timeout_secs = 1;
-    config.ingest.total_timeout_secs = 2;
+    let config = IngestConfig {
+        connect_timeout_secs: 1,
+        total_timeout_secs: 2,
+        ..IngestConfig::default()
+    };
     let storage: Arc<dyn Storage> = Arc::new(SqliteStorage::open_in_memory().await.expect("db"));
-    App::with_storage(config, storage).expect("app")
+    let host_slots = SharedHostSlots::new(
+        Arc::clone(&storage),
+        config.per_host_concurrency,
+        Duration::from_secs(config.total_timeout_secs),
+    );
+    let pipeline = Pipeline::new(Arc::clone(&storage), config)
+        .expect("pipeline")
+        .with_host_gate(Arc::new(host_slots));
+    App {
+        storage,
+        pipeline: Arc::new(pipeline),
+    }
 }
 
 async fn add(app: &App, url: String) -> i64 {
@@ -291,4 +313,42 @@ async fn private_addresses_are_refused_unless_allowed() {
     let message = report.error.expect("refused");
     assert!(message.contains("127.0.0.1"), "{message}");
     assert_eq!(app.storage.count_articles().await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn stored_articles_wait_unplaced_until_the_story_stage_takes_them() {
+    let base = publisher().await;
+    let app = app().await;
+    add(&app, format!("{base}/good.xml")).await;
+    let reports = poll_due_feeds(&app.pipeline).await.expect("poll");
+    assert_eq!(reports[0].inserted, 2, "{reports:?}");
+
+    // Ingestion placed nothing: both articles wait in the queue of unplaced articles.
+    let waiting = app
+        .storage
+        .unplaced_articles(0, 10)
+        .await
+        .expect("unplaced");
+    assert_eq!(waiting.len(), 2);
+    for &id in &waiting {
+        let links = app.storage.article_links(id).await.expect("links");
+        assert_eq!(links.and_then(|l| l.story_id), None);
+    }
+
+    let stories = StoryStage::new(Arc::clone(&app.storage), StoryIndexConfig::default());
+    assert_eq!(stories.place_pending().await.expect("place"), 2);
+    assert!(
+        app.storage
+            .unplaced_articles(0, 10)
+            .await
+            .expect("unplaced")
+            .is_empty()
+    );
+    for id in waiting {
+        let links = app.storage.article_links(id).await.expect("links");
+        assert!(
+            links.and_then(|l| l.story_id).is_some(),
+            "article {id} placed"
+        );
+    }
 }
