@@ -14,8 +14,16 @@ def slug_title(url):
     return " ".join(words)
 
 
-def prepare(path):
-    for line in open(path, encoding="utf-8"):
+SPLITS = ("all", "tuning", "held-out")
+
+
+def prepare(path, split="all"):
+    """The rows of one split: even positions (0, 2, ...) tune, odd positions are held out."""
+    if split not in SPLITS:
+        sys.exit(f"split must be one of {', '.join(SPLITS)}")
+    for index, line in enumerate(open(path, encoding="utf-8")):
+        if split == "tuning" and index % 2 == 1 or split == "held-out" and index % 2 == 0:
+            continue
         row = json.loads(line)
         text = re.sub(r"^\(CNN\)\s*", "", row["article"])
         print(json.dumps({

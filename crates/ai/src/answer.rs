@@ -1,8 +1,9 @@
 //! Offline question answering: finds the sentences of the article that answer a reader's
 //! question by weighted overlap of stems (with a few synonyms), a bonus for sentences that
 //! hold the kind of thing asked for (a name for "who", a date for "when", a place for
-//! "where", a number for "how many"), and declines when nothing covers enough of the
-//! question.
+//! "where", a number for "how many" or "what magnitude", a cause for "why" or "what caused",
+//! a statement about harm for "was anyone hurt"), and declines when nothing covers enough of
+//! the question.
 
 use std::collections::HashSet;
 
@@ -28,6 +29,10 @@ pub enum QuestionKind {
     Place,
     Number,
     Reason,
+    /// How old someone is or was.
+    Age,
+    /// Whether anyone was killed or hurt.
+    Casualties,
     Other,
 }
 
@@ -65,8 +70,18 @@ pub fn check_question(question: &str) -> Result<&str, QuestionError> {
 
 /// Words grouped as meaning about the same thing in news questions (compared as stems).
 const SYNONYMS: &[&[&str]] = &[
-    &["kill", "dead", "die", "death", "fatal", "slain", "killed"],
-    &["injur", "wound", "hurt"],
+    &[
+        "kill", "dead", "die", "death", "fatal", "slain", "killed", "victim",
+    ],
+    &[
+        "injur", "wound", "hurt", "harm", "unharm", "unhurt", "unscath", "casualti", "victim",
+    ],
+    &[
+        "magnitud", "measur", "richter", "strength", "strong", "power",
+    ],
+    &[
+        "caus", "blame", "spark", "trigger", "ignit", "arson", "suspect",
+    ],
     &["arrest", "detain", "custodi", "captur", "apprehend"],
     &["ship", "vessel", "boat"],
     &["say", "said", "state", "announc", "told", "claim"],
@@ -91,7 +106,7 @@ const SYNONYMS: &[&[&str]] = &[
     &["tell", "told"],
     &["meet", "met"],
     &["buy", "bought"],
-    &["sell", "sold"],
+    &["sell", "sold", "distribut", "market"],
     &["pay", "paid"],
     &["begin", "began", "begun", "start"],
     &["fall", "fell"],
@@ -113,13 +128,29 @@ pub fn question_kind(question: &str) -> QuestionKind {
     let words: Vec<&str> = lower.split_whitespace().take(4).collect();
     let has = |w: &str| words.contains(&w);
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1].starts_with(b));
-    if pair("how", "many")
+    let casualty_word = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "hurt" | "injured" | "injuries" | "injury" | "harmed" | "casualties" | "wounded"
+        )
+    });
+    let yes_no = matches!(
+        words.first().copied(),
+        Some("was" | "were" | "did" | "is" | "are" | "has" | "have")
+    );
+    if casualty_word && (yes_no || has("anyone") || has("anybody")) {
+        QuestionKind::Casualties
+    } else if pair("how", "old") || pair("what", "age") {
+        QuestionKind::Age
+    } else if pair("how", "many")
         || pair("how", "much")
-        || pair("how", "old")
         || pair("how", "long")
         || pair("how", "far")
         || pair("what", "percent")
         || pair("what", "number")
+        || pair("what", "magnitude")
+        || pair("how", "strong")
+        || pair("how", "powerful")
     {
         QuestionKind::Number
     } else if has("who") || has("whom") || has("whose") {
@@ -134,7 +165,7 @@ pub fn question_kind(question: &str) -> QuestionKind {
         QuestionKind::Time
     } else if has("where") {
         QuestionKind::Place
-    } else if has("why") {
+    } else if has("why") || pair("what", "caus") || pair("what", "sparked") {
         QuestionKind::Reason
     } else {
         QuestionKind::Other
@@ -150,7 +181,12 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
             .stemmer
             .content_stems(&without_question_phrase(question))
             .into_iter()
-            .filter(|s| !matches!(s.as_str(), "happen" | "becom" | "first" | "name"))
+            .filter(|s| {
+                !matches!(
+                    s.as_str(),
+                    "happen" | "becom" | "first" | "name" | "anyon" | "anybodi" | "els" | "someon"
+                )
+            })
             .filter(|s| seen.insert(s.clone()))
             .collect()
     };
@@ -177,16 +213,21 @@ pub fn answer_question(article: &AnalyzedArticle, question: &str) -> Answer {
                 .map(|q| match_strength(q, &stems) * weight(q))
                 .sum();
             let coverage = matched / total;
-            let shape = answer_shape(article, index, kind, &question_words);
-            scored.push((index, coverage, coverage + 0.2 * shape));
+            let shape = answer_shape(article, index, kind, &question_words, &question_stems);
+            if shape < 0.0 {
+                continue;
+            }
+            // News states its main facts first: among equals, the earlier sentence.
+            let lead = 0.04 / (1.0 + index as f64).sqrt();
+            scored.push((index, coverage, coverage + 0.2 * shape + lead));
         }
     }
     scored.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
     let Some(&(best_index, best_coverage, best_score)) = scored.first() else {
         return declined(question, kind);
     };
-    let needs_shape = !matches!(kind, QuestionKind::Other | QuestionKind::Reason);
-    let best_shape = answer_shape(article, best_index, kind, &question_words);
+    let needs_shape = kind != QuestionKind::Other;
+    let best_shape = answer_shape(article, best_index, kind, &question_words, &question_stems);
     if best_coverage < COVERAGE_THRESHOLD
         || needs_shape && best_shape == 0.0 && best_coverage < 0.75
     {
@@ -259,19 +300,58 @@ fn match_strength(question_stem: &str, sentence: &HashSet<&str>) -> f64 {
 }
 
 /// 1 when sentence `index` holds the kind of thing asked for (and not only the question's own
-/// words), else 0.
+/// words), less when it holds it only loosely, 0 when not, and -1 when the sentence says the
+/// thing is not known ("an investigation into the cause is under way").
 fn answer_shape(
     article: &AnalyzedArticle,
     index: usize,
     kind: QuestionKind,
     question_words: &HashSet<String>,
+    question_stems: &[String],
 ) -> f64 {
     let tokens = &article.tokens[index];
     let new_word = |surface: &str| !question_words.contains(&surface.to_lowercase());
     let found = match kind {
-        QuestionKind::Number => tokens
-            .iter()
-            .any(|t| is_number(&t.surface) && new_word(&t.surface)),
+        QuestionKind::Number => {
+            // "four villages" for "How many villages…?" beats a number elsewhere.
+            let counted = tokens.windows(2).any(|pair| {
+                is_number(&pair[0].surface)
+                    && !is_vague_quantity(&pair[0].surface)
+                    && new_word(&pair[0].surface)
+                    && question_stems.contains(&pair[1].stem)
+            });
+            if counted {
+                return 1.0;
+            }
+            let any_number = tokens
+                .iter()
+                .any(|t| is_number(&t.surface) && new_word(&t.surface));
+            return if any_number { 0.5 } else { 0.0 };
+        }
+        QuestionKind::Age => {
+            let text = article.sentences[index].text.to_lowercase();
+            let age_phrase = text.contains("-year-old")
+                || text.contains(" aged ")
+                || text.contains(" age ")
+                || text.contains(" at the age of ");
+            let apposed = tokens.windows(2).any(|pair| {
+                looks_like_name(&pair[0].surface)
+                    && pair[1].surface.chars().all(|c| c.is_ascii_digit())
+                    && pair[1]
+                        .surface
+                        .parse::<u32>()
+                        .is_ok_and(|age| (1..=120).contains(&age))
+            });
+            let died_at = text.contains(" at ")
+                && tokens.windows(2).any(|pair| {
+                    pair[0].surface.eq_ignore_ascii_case("at")
+                        && pair[1]
+                            .surface
+                            .parse::<u32>()
+                            .is_ok_and(|age| (1..=120).contains(&age))
+                });
+            age_phrase || apposed || died_at
+        }
         QuestionKind::Time => tokens
             .iter()
             .any(|t| is_time_word(&t.surface) && new_word(&t.surface)),
@@ -287,19 +367,64 @@ fn answer_shape(
         QuestionKind::Place => tokens.windows(2).any(|pair| {
             matches!(
                 pair[0].surface.to_lowercase().as_str(),
-                "in" | "at" | "near" | "from" | "off"
+                "in" | "at" | "near" | "from" | "off" | "on" | "outside" | "inside" | "across"
             ) && looks_like_name(&pair[1].surface)
                 && new_word(&pair[1].surface)
         }),
+        QuestionKind::Reason if states_unknown(&article.sentences[index].text) => return -1.0,
         QuestionKind::Reason => tokens.iter().any(|t| {
+            let lower = t.surface.to_lowercase();
             matches!(
-                t.surface.to_lowercase().as_str(),
+                lower.as_str(),
                 "because" | "after" | "due" | "since" | "following" | "over" | "amid"
-            )
+            ) || [
+                "caus", "blame", "spark", "trigger", "arson", "ignit", "suspect",
+            ]
+            .iter()
+            .any(|stem| lower.starts_with(stem))
+        }),
+        QuestionKind::Casualties => tokens.iter().any(|t| {
+            let lower = t.surface.to_lowercase();
+            [
+                "injur", "hurt", "unharm", "unhurt", "unscath", "harm", "kill", "dead", "die",
+                "wound", "casualt", "safe", "escap", "hospital", "surviv",
+            ]
+            .iter()
+            .any(|stem| lower.starts_with(stem))
         }),
         QuestionKind::Other => false,
     };
     if found { 1.0 } else { 0.0 }
+}
+
+/// "several", "dozens": a number word that does not give the number.
+fn is_vague_quantity(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "several" | "many" | "some" | "few" | "dozens" | "hundreds" | "thousands" | "scores"
+    )
+}
+
+/// Whether a sentence says a cause is not known yet.
+fn states_unknown(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    [
+        "investigation into the cause",
+        "cause is unknown",
+        "cause was unknown",
+        "cause is not known",
+        "cause was not known",
+        "cause remains",
+        "cause has not",
+        "cause of the fire is",
+        "cause of the fire was not",
+        "no idea what caused",
+        "unclear what caused",
+        "not clear what caused",
+        "under investigation",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Key points: three to five short bullets drawn from sentences that are *not* in the
-//! summary, each compressed to its main clause (attribution, asides and trailing clauses
-//! cut) and traceable to the sentence it came from.
+//! summary, each a whole sentence of the article or its main clause (attribution, asides and
+//! a trailing relative or contrasting clause cut only where what is left is a clause of its
+//! own; never cut mid-phrase), traceable to the sentence it came from.
 
 use serde::Serialize;
 
@@ -11,8 +12,10 @@ use crate::text::AnalyzedArticle;
 pub const MAX_KEY_POINTS: usize = 5;
 /// Fewest words for a bullet to be worth showing.
 const MIN_POINT_WORDS: usize = 5;
-/// Bullets are cut at a clause boundary near this many words.
+/// Bullets longer than this many words are cut at a clause boundary when one is safe.
 const MAX_POINT_WORDS: usize = 22;
+/// A sentence still longer than this after the cuts is not made a bullet.
+const MAX_WHOLE_SENTENCE_WORDS: usize = 40;
 
 /// One bullet and the sentence it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,10 +46,13 @@ pub fn key_points(article: &AnalyzedArticle) -> Vec<KeyPoint> {
         .filter(|s| !summary.contains(&s.number))
         .filter_map(|s| {
             let text = main_clause(&s.text);
-            (text.split_whitespace().count() >= MIN_POINT_WORDS).then_some(KeyPoint {
-                text,
-                sentence: s.number,
-            })
+            let words = text.split_whitespace().count();
+            (MIN_POINT_WORDS..=MAX_WHOLE_SENTENCE_WORDS)
+                .contains(&words)
+                .then_some(KeyPoint {
+                    text,
+                    sentence: s.number,
+                })
         })
         .take(MAX_KEY_POINTS)
         .collect();
@@ -55,7 +61,8 @@ pub fn key_points(article: &AnalyzedArticle) -> Vec<KeyPoint> {
 }
 
 /// The sentence's main clause: quotes' speech tags, leading connectives, parentheses and
-/// trailing attributions removed, cut at a clause boundary when long.
+/// trailing attributions removed, cut at a clause boundary when long and the part before
+/// the boundary is a clause of its own (else the sentence stays whole).
 pub fn main_clause(sentence: &str) -> String {
     let mut text = strip_parentheses(sentence);
     for opener in ["But ", "However, ", "And ", "Meanwhile, ", "Also, ", "So "] {
@@ -108,7 +115,54 @@ fn is_trailing_attribution(tail: &str) -> bool {
         })
 }
 
-/// Cuts a long sentence at the last clause boundary before the word limit.
+/// Words that open a subordinate or introductory phrase: what comes before the first comma
+/// after them is not a clause of its own ("In the aftermath of the riot, …").
+const SUBORDINATE_OPENERS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "when",
+    "while",
+    "as",
+    "although",
+    "though",
+    "if",
+    "because",
+    "since",
+    "despite",
+    "following",
+    "during",
+    "until",
+    "with",
+    "without",
+    "amid",
+    "once",
+    "unless",
+    "whether",
+    "by",
+    "for",
+    "from",
+    "to",
+    "of",
+    "under",
+    "over",
+    "among",
+    "according",
+    "like",
+    "unlike",
+    "where",
+    "whereas",
+    "even",
+    "just",
+    "only",
+    "then",
+    "now",
+];
+
+/// Cuts a long sentence at the last clause boundary before the word limit, when the part
+/// before it is a clause of its own; otherwise the sentence stays whole.
 fn cut_at_clause(text: &str) -> String {
     let limit = text
         .split_whitespace()
@@ -117,22 +171,38 @@ fn cut_at_clause(text: &str) -> String {
         .sum::<usize>()
         .min(text.len());
     let head = &text[..text.floor_char_boundary(limit)];
+    let first = head
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if SUBORDINATE_OPENERS.contains(&first.as_str()) {
+        return text.to_owned();
+    }
     let boundary = [
-        ", which ", ", who ", "; ", ", while ", ", after ", ", but ", " — ", ", as ",
+        ", which ", ", who ", "; ", ", while ", ", but ", " — ", " -- ",
     ]
     .iter()
     .filter_map(|marker| head.rfind(marker))
-    .filter(|&at| head[..at].split_whitespace().count() >= MIN_POINT_WORDS)
+    .filter(|&at| head[..at].split_whitespace().count() >= MIN_POINT_WORDS + 2)
+    .filter(|&at| balanced(&head[..at]))
     .max();
     match boundary {
         Some(at) => head[..at].to_owned(),
-        None => match head.rfind(", ") {
-            Some(at) if head[..at].split_whitespace().count() >= MIN_POINT_WORDS + 3 => {
-                head[..at].to_owned()
-            }
-            _ => format!("{}…", head.trim_end()),
-        },
+        None => text.to_owned(),
     }
+}
+
+/// Whether quotes and brackets opened in `text` are closed in it (a cut inside a quotation
+/// would leave it open).
+fn balanced(text: &str) -> bool {
+    let straight = text.matches('"').count();
+    let open = text.matches('“').count();
+    let close = text.matches('”').count();
+    straight.is_multiple_of(2)
+        && open == close
+        && text.matches('(').count() == text.matches(')').count()
 }
 
 fn strip_parentheses(text: &str) -> String {
@@ -175,6 +245,27 @@ mod tests {
             main_clause("But police said that the suspect fled on foot."),
             "The suspect fled on foot."
         );
+    }
+
+    #[test]
+    fn sentences_are_never_cut_mid_phrase() {
+        // The reported cuts: an introductory phrase, a list, a name.
+        for sentence in [
+            "In the aftermath of the riot, police arrested dozens of people who had gathered \
+             outside the stadium late on Saturday night and charged them with disorder.",
+            "Fans still copy her look: the jet-black hair, her bangs, the red lipstick, her full \
+             figure and the leopard-print swimsuits that made her the pin-up of the decade.",
+            "The island's governor, Qeshm Governor Mehdi Jamali, told state television that \
+             the damage to houses in the villages near the epicentre was heavy.",
+        ] {
+            let point = main_clause(sentence);
+            assert!(!point.contains('…'), "{point}");
+            assert!(
+                point == sentence || sentence.starts_with(point.trim_end_matches('.')),
+                "{point}"
+            );
+            assert!(point.split_whitespace().count() >= 12, "cut short: {point}");
+        }
     }
 
     #[test]

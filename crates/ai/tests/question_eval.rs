@@ -1,5 +1,7 @@
 //! The question set over the demo corpus: how often the first cited sentence is the one that
-//! answers (bar 80%), and how often unanswerable questions are declined (bar 80%).
+//! answers, and how often unanswerable questions are declined, on the questions used for
+//! tuning and on those held back from it (each row's `split`; rows without one were written
+//! before the split and count as tuning). The bars hold on the whole set.
 //! Run with `cargo test -p tidings-ai --test question_eval -- --nocapture` to see figures.
 
 #![allow(clippy::unwrap_used)]
@@ -23,6 +25,35 @@ struct QuestionRow {
     article: String,
     question: String,
     answer: Option<String>,
+    #[serde(default = "tuning")]
+    split: String,
+}
+
+fn tuning() -> String {
+    "tuning".to_owned()
+}
+
+/// Right first citations, answerable questions, declined and unanswerable ones.
+#[derive(Default)]
+struct Tally {
+    right: usize,
+    answerable: usize,
+    declined: usize,
+    unanswerable: usize,
+}
+
+impl Tally {
+    fn report(&self, name: &str) {
+        println!(
+            "{name}: first-citation accuracy {}/{} = {:.1}%; unanswerable declined {}/{} = {:.1}%",
+            self.right,
+            self.answerable,
+            100.0 * self.right as f64 / self.answerable.max(1) as f64,
+            self.declined,
+            self.unanswerable,
+            100.0 * self.declined as f64 / self.unanswerable.max(1) as f64
+        );
+    }
 }
 
 #[test]
@@ -36,9 +67,16 @@ fn question_set_meets_the_bars() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(questions.len() >= 60, "the set has at least 60 questions");
-    let (mut answerable, mut right, mut unanswerable, mut declined) = (0, 0, 0, 0);
+    assert!(questions.len() >= 100, "the set has at least 100 questions");
+    let mut tallies: HashMap<&str, Tally> = HashMap::new();
     for q in &questions {
+        assert!(
+            matches!(q.split.as_str(), "tuning" | "held-out"),
+            "{}: split {:?}",
+            q.question,
+            q.split
+        );
+        let tally = tallies.entry(q.split.as_str()).or_default();
         let row = corpus
             .get(&q.article)
             .unwrap_or_else(|| panic!("no article {}", q.article));
@@ -54,19 +92,19 @@ fn question_set_meets_the_bars() {
                     "{}: the expected answer {expected:?} is not one sentence",
                     q.question
                 );
-                answerable += 1;
+                tally.answerable += 1;
                 let first = answer.cited.first().map(|s| s.text.as_str());
                 if first.is_some_and(|t| t.contains(expected.as_str())) {
-                    right += 1;
-                } else {
+                    tally.right += 1;
+                } else if q.split == "tuning" {
                     println!("MISS {:?} -> {:?}", q.question, first);
                 }
             }
             None => {
-                unanswerable += 1;
+                tally.unanswerable += 1;
                 if answer.declined {
-                    declined += 1;
-                } else {
+                    tally.declined += 1;
+                } else if q.split == "tuning" {
                     println!(
                         "ANSWERED {:?} -> {:?}",
                         q.question,
@@ -76,19 +114,25 @@ fn question_set_meets_the_bars() {
             }
         }
     }
-    let accuracy = right as f64 / answerable as f64;
-    let decline_rate = declined as f64 / unanswerable as f64;
-    println!(
-        "first-citation accuracy {right}/{answerable} = {:.1}%; unanswerable declined {declined}/{unanswerable} = {:.1}%",
-        100.0 * accuracy,
-        100.0 * decline_rate
+    let mut all = Tally::default();
+    for name in ["tuning", "held-out"] {
+        let tally = tallies.get(name).expect("both splits have questions");
+        tally.report(name);
+        all.right += tally.right;
+        all.answerable += tally.answerable;
+        all.declined += tally.declined;
+        all.unanswerable += tally.unanswerable;
+    }
+    all.report("all");
+    let accuracy = all.right as f64 / all.answerable as f64;
+    let decline_rate = all.declined as f64 / all.unanswerable as f64;
+    // The goal is 0.9; the bar is what the offline answerer holds today.
+    assert!(
+        accuracy >= 0.85,
+        "first-citation accuracy {accuracy:.3} below 0.85"
     );
     assert!(
-        accuracy >= 0.8,
-        "first-citation accuracy {accuracy:.3} below 0.8"
-    );
-    assert!(
-        decline_rate >= 0.8,
-        "decline rate {decline_rate:.3} below 0.8"
+        decline_rate >= 0.9,
+        "decline rate {decline_rate:.3} below 0.9"
     );
 }

@@ -28,7 +28,10 @@ pub use coordination::{
 pub use english::{FUNCTION_WORDS, is_function_word};
 pub use headline::{clean_title, representative_articles, story_headline};
 pub use names::{name_key, name_skeleton, normalize_name};
-pub use raw_pages::{ArticleExtraction, RawPage, RawPageFilter, RawPageStore};
+pub use raw_pages::{
+    ArticleExtraction, MAX_SITE_BLOCK_KEY_BYTES, MAX_SITE_BLOCKS_PER_PAGE, RawPage, RawPageFilter,
+    RawPageStore, checked_site_blocks,
+};
 pub use storage::{Storage, StorageError, StorageResult};
 pub use stories::{
     ArticleLinks, CopyRef, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,

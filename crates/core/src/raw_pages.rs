@@ -1,6 +1,7 @@
 //! The storage interface for raw pages: the fetched HTML of each article's page, kept
 //! gzip-compressed for a retention period so extraction can be re-run after an upgrade, and the
-//! rewrite of an article's extracted parts that such a re-run produces.
+//! rewrite of an article's extracted parts that such a re-run produces; and the per-site counts
+//! of short blocks that tell a site's recurring boilerplate from its articles' text.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -46,6 +47,11 @@ pub struct ArticleExtraction {
     pub terms: Vec<KeyTerm>,
 }
 
+/// Most block keys one page may count at once.
+pub const MAX_SITE_BLOCKS_PER_PAGE: usize = 200;
+/// Longest block key (bytes) and longest site or page key stored.
+pub const MAX_SITE_BLOCK_KEY_BYTES: usize = 1024;
+
 /// Raw pages kept for re-extraction, and rewriting an article from a new extraction.
 #[async_trait]
 pub trait RawPageStore: Send + Sync {
@@ -64,4 +70,46 @@ pub trait RawPageStore: Send + Sync {
         id: ArticleId,
         extraction: ArticleExtraction,
     ) -> StorageResult<bool>;
+    /// Counts one page of `site` (named by `page`, such as its URL) towards each of its block
+    /// `keys`, once per page: a page counted before changes nothing and gives `false`. More
+    /// than [`MAX_SITE_BLOCKS_PER_PAGE`] keys, or a key, site or page longer than
+    /// [`MAX_SITE_BLOCK_KEY_BYTES`], is `Invalid`.
+    async fn count_site_blocks(
+        &self,
+        site: &str,
+        page: &str,
+        keys: &[String],
+    ) -> StorageResult<bool>;
+    /// Those of `keys` seen on at least `min_pages` of `site`'s counted pages.
+    async fn recurring_site_blocks(
+        &self,
+        site: &str,
+        keys: &[String],
+        min_pages: i64,
+    ) -> StorageResult<Vec<String>>;
+}
+
+/// Checks the arguments of [`RawPageStore::count_site_blocks`] and gives the keys sorted
+/// without repeats (so concurrent writers take row locks in one order).
+pub fn checked_site_blocks(site: &str, page: &str, keys: &[String]) -> StorageResult<Vec<String>> {
+    if keys.len() > MAX_SITE_BLOCKS_PER_PAGE {
+        return Err(crate::StorageError::Invalid(format!(
+            "site blocks: {} keys for one page, at most {MAX_SITE_BLOCKS_PER_PAGE}",
+            keys.len()
+        )));
+    }
+    let too_long = [site, page]
+        .into_iter()
+        .chain(keys.iter().map(String::as_str))
+        .find(|k| k.len() > MAX_SITE_BLOCK_KEY_BYTES);
+    if let Some(long) = too_long {
+        return Err(crate::StorageError::Invalid(format!(
+            "site blocks: a key of {} bytes, at most {MAX_SITE_BLOCK_KEY_BYTES}",
+            long.len()
+        )));
+    }
+    let mut sorted = keys.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    Ok(sorted)
 }

@@ -4,6 +4,7 @@
 mod copies;
 mod dates;
 mod event_time;
+mod names;
 mod stopwords;
 mod story_index;
 mod tags;

@@ -7,7 +7,8 @@
 //! `analysis` sums per-node figures, `content` picks the body, `cleanup` trims inside it,
 //! `render` writes text and HTML, `metadata` reads head facts (`linked_data` the JSON-LD),
 //! `sanitize` cleans feed HTML (after `nesting` bounds its depth), `text` holds plain-text
-//! helpers.
+//! helpers, [`recurring`] drops the blocks a site repeats across its pages (counted by the
+//! caller).
 
 mod analysis;
 mod charset;
@@ -19,6 +20,7 @@ mod linked_data;
 mod metadata;
 mod nesting;
 mod parse_tree;
+pub mod recurring;
 mod render;
 mod sanitize;
 mod text;
@@ -30,6 +32,7 @@ use url::Url;
 
 pub use charset::decode_html;
 pub use nesting::{MAX_FRAGMENT_DEPTH, bound_nesting};
+pub use recurring::{block_keys, strip_blocks};
 pub use sanitize::sanitize_fragment;
 pub use text::{excerpt, html_to_text};
 

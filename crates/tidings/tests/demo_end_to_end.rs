@@ -8,7 +8,8 @@ use tidings::app::App;
 use tidings::commands::demo::ingest_demo;
 use tidings::commands::feeds::{AddFeedOptions, add_feed};
 use tidings::config::Config;
-use tidings_core::{BodySource, PageRequest, Storage};
+use tidings_core::{Article, BodySource, PageRequest, Storage};
+use tidings_demo::corpus::{CorpusArticle, embedded_corpus};
 use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
 
@@ -59,6 +60,7 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
         .latest_articles(PageRequest::new(1, 200))
         .await
         .expect("latest");
+    let corpus = embedded_corpus().expect("corpus");
     let mut from_pages = 0;
     let mut tagged = 0;
     for card in &latest.items {
@@ -85,6 +87,7 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
                 article.text
             );
         }
+        assert_no_site_boilerplate(&article, &corpus);
         if !article.tags.is_empty() {
             tagged += 1;
         }
@@ -137,6 +140,47 @@ async fn every_demo_article_is_ingested_once_and_served_clean() {
     );
     let home = client.get(format!("{base}/")).send().await.expect("home");
     assert!(home.status().is_success());
+}
+
+/// No paragraph of the body, and not the start of the excerpt, is the outlet's section label,
+/// comment count or contact line (which the demo pages print around every article).
+fn assert_no_site_boilerplate(article: &Article, corpus: &[CorpusArticle]) {
+    let records: Vec<&CorpusArticle> = corpus.iter().filter(|r| r.title == article.title).collect();
+    assert!(
+        !records.is_empty(),
+        "{} is not in the corpus",
+        article.title
+    );
+    let labels: Vec<String> = records
+        .iter()
+        .flat_map(|r| &r.categories)
+        .map(|c| c.to_lowercase())
+        .collect();
+    let first_paragraph = records[0].paragraphs[0].to_lowercase();
+    for paragraph in article.text.split("\n\n").map(str::trim) {
+        let lower = paragraph.to_lowercase();
+        let comment_count = lower.ends_with(" comments")
+            && lower
+                .trim_end_matches(" comments")
+                .ends_with(|c: char| c.is_ascii_digit());
+        assert!(
+            !labels.contains(&lower) && !comment_count && !lower.starts_with("contact "),
+            "{:?} left in {}: {}",
+            paragraph,
+            article.url,
+            article.text
+        );
+    }
+    for label in &labels {
+        let excerpt = article.excerpt.to_lowercase();
+        assert!(
+            !excerpt.starts_with(&format!("{label} "))
+                || first_paragraph.starts_with(label.as_str()),
+            "the excerpt of {} starts with its section label: {}",
+            article.url,
+            article.excerpt
+        );
+    }
 }
 
 #[tokio::test]

@@ -52,6 +52,11 @@ async fn the_panel_links_summary_and_key_points_to_the_text() {
         page.texts("#ai h2"),
         vec!["Explore what Tidings AI can do for you"]
     );
+    assert_eq!(
+        page.texts("#ai h3 .ai-label"),
+        ["in the article's own sentences", "quoted from the article"],
+        "the panel says its summary and key points are the article's sentences"
+    );
     let links = page.attrs("#ai .ai-summary a", "href");
     assert_eq!(links.len(), 3, "three summary sentences");
     let anchors = page.attrs("#article-body .sentence", "id");

@@ -275,7 +275,63 @@ async fn nobody_edits_or_deletes_anothers_comment_except_moderators() {
     let page = site.browser().get(&format!("/article/{article}")).await;
     assert!(!page.body.contains("ann's words"), "hidden from readers");
     let log = mod_browser.get("/moderation/log").await;
-    assert!(log.body.contains("hide_comment"), "{}", log.body);
+    assert_eq!(
+        log.texts(".moderation__log tbody td:nth-child(3)"),
+        ["hid a comment"]
+    );
+}
+
+#[tokio::test]
+async fn a_report_is_confirmed_counted_in_words_and_logged_in_words() {
+    let site = Site::open().await;
+    let article = site.article("Reported").await;
+    let mut ann = site.signed_in("ann", Role::Reader).await;
+    let comment = Browser::comment_id(&ann.comment(article, None, "a rude remark").await);
+    let mut queue_counts = Vec::new();
+    let mut mo = site.signed_in("mo", Role::Moderator).await;
+    for name in ["bob", "cy"] {
+        let mut reader = site.signed_in(name, Role::Reader).await;
+        let path = format!("/article/{article}");
+        let token = reader.csrf(&path).await;
+        let page = reader.get(&path).await;
+        assert!(
+            page.texts(".comment__notice").is_empty(),
+            "before reporting"
+        );
+        let reported = reader
+            .post_form(
+                &format!("/comments/{comment}/report"),
+                &[("csrf_token", &token), ("reason", "rude")],
+            )
+            .await;
+        assert_eq!(reported.status, 303);
+        let location = reported.header("location").unwrap().to_owned();
+        let (path_and_query, _) = location.split_once('#').unwrap();
+        let after = reader.get(path_and_query).await;
+        assert_eq!(
+            after.texts(&format!("#comment-{comment} .comment__notice")),
+            ["Thank you: your report was sent to the moderators, who will look at this comment."]
+        );
+        let queue = mo.get("/moderation").await;
+        queue_counts.push(
+            queue
+                .texts(&format!("#queued-{comment} .comment__meta"))
+                .join(" "),
+        );
+    }
+    assert!(queue_counts[0].ends_with("· 1 report"), "{queue_counts:?}");
+    assert!(queue_counts[1].ends_with("· 2 reports"), "{queue_counts:?}");
+    let token = mo.csrf("/moderation").await;
+    mo.post_form(
+        &format!("/moderation/comments/{comment}/dismiss"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    let log = mo.get("/moderation/log").await;
+    assert_eq!(
+        log.texts(".moderation__log tbody td:nth-child(3)"),
+        ["dismissed the reports on a comment"]
+    );
 }
 
 #[tokio::test]
@@ -286,6 +342,19 @@ async fn held_first_comments_wait_for_a_moderator_and_bans_stop_posting() {
     let comment = Browser::comment_id(&ann.comment(article, None, "first ever").await);
     let own_view = ann.get(&format!("/article/{article}")).await;
     assert_eq!(own_view.texts(".comment__flag"), ["awaiting review"]);
+    assert_eq!(
+        own_view.texts(".comments__count"),
+        ["(0 comments, 1 of yours awaiting review)"]
+    );
+    assert_eq!(
+        own_view.texts(".comments__notice"),
+        [
+            "Your comment is awaiting review: until a moderator approves, only you and the moderators can see it."
+        ]
+    );
+    let stranger = site.browser().get(&format!("/article/{article}")).await;
+    assert!(stranger.texts(".comments__notice").is_empty());
+    assert_eq!(stranger.texts(".comments__count"), ["(0 comments)"]);
     assert!(
         !site
             .browser()

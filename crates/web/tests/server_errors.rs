@@ -378,6 +378,17 @@ impl RawPageStore for BrokenStorage {
     ) -> StorageResult<bool> {
         broken()
     }
+    async fn count_site_blocks(&self, _: &str, _: &str, _: &[String]) -> StorageResult<bool> {
+        broken()
+    }
+    async fn recurring_site_blocks(
+        &self,
+        _: &str,
+        _: &[String],
+        _: i64,
+    ) -> StorageResult<Vec<String>> {
+        broken()
+    }
 }
 
 #[async_trait]

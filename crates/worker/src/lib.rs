@@ -15,6 +15,7 @@ pub mod opml_import_job;
 pub mod pipeline;
 pub mod raw_page_retention;
 pub mod scheduler;
+pub mod site_boilerplate;
 pub mod site_rules;
 pub mod story_revisions;
 pub mod story_stage;

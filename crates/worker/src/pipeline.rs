@@ -20,6 +20,7 @@ use crate::article_extraction::extract_page;
 use crate::article_merge::{build_article, entry_link};
 use crate::config::IngestConfig;
 use crate::raw_page_retention::{KeptPage, RawPageRetention};
+use crate::site_boilerplate;
 use crate::site_rules::SiteRules;
 
 /// The token Tidings matches in robots.txt groups.
@@ -185,17 +186,39 @@ impl Pipeline {
         })
     }
 
+    /// Fetches and extracts every new entry's page first, counts the site's blocks on all of
+    /// them (so boilerplate is known from a site's very first poll), then stores each entry
+    /// with the site's recurring blocks dropped.
     async fn ingest_entries(&self, feed: &Feed, parsed: &ParsedFeed, report: &mut PollReport) {
         let limit = tokio::sync::Semaphore::new(self.config.concurrent_pages);
-        let mut pending = Vec::with_capacity(parsed.entries.len());
-        for entry in &parsed.entries {
-            let limit = &limit;
-            pending.push(async move {
-                let _permit = limit.acquire().await;
-                self.ingest_entry(feed, entry).await
-            });
+        let limit = &limit;
+        let fetched = futures::future::join_all(parsed.entries.iter().map(|entry| async move {
+            let _permit = limit.acquire().await;
+            self.fetch_entry(feed, entry).await
+        }))
+        .await;
+        let site = site_boilerplate::site_key(&feed.publisher);
+        for entry in &fetched {
+            if let Ok(FetchedEntry {
+                page: Ok((url, extracted)),
+                ..
+            }) = entry
+                && let Err(e) =
+                    site_boilerplate::count_page(&*self.storage, &site, url.as_str(), extracted)
+                        .await
+            {
+                tracing::warn!(url = %url, error = %e, "could not count the page's blocks");
+            }
         }
-        let outcomes = futures::future::join_all(pending).await;
+        let site = &site;
+        let outcomes = futures::future::join_all(fetched.into_iter().map(|entry| async move {
+            let _permit = limit.acquire().await;
+            match entry {
+                Ok(entry) => self.store_entry(feed, site, entry).await,
+                Err(outcome) => outcome,
+            }
+        }))
+        .await;
         for outcome in outcomes {
             match outcome {
                 EntryOutcome::Inserted => report.inserted += 1,
@@ -205,41 +228,78 @@ impl Pipeline {
         }
     }
 
-    /// Stores one entry unless it is known; never fails the poll.
-    async fn ingest_entry(&self, feed: &Feed, entry: &FeedEntry) -> EntryOutcome {
-        match self.try_ingest_entry(feed, entry).await {
-            Ok(outcome) => outcome,
+    /// The entry with its page fetched and extracted, or what became of it when it is known
+    /// already or broken (logged; never fails the poll).
+    async fn fetch_entry<'e>(
+        &self,
+        feed: &Feed,
+        entry: &'e FeedEntry,
+    ) -> Result<FetchedEntry<'e>, EntryOutcome> {
+        let Some(link) = entry_link(entry) else {
+            tracing::warn!(feed = %feed.url, entry = ?entry.url, "entry skipped: it has no link");
+            return Err(EntryOutcome::Skipped);
+        };
+        let known = self
+            .storage
+            .find_duplicate(Some(feed.id), entry.guid.as_deref(), &[link.as_str()])
+            .await;
+        match known {
+            Ok(Some(_)) => return Err(EntryOutcome::Duplicate),
+            Ok(None) => {}
             Err(e) => {
                 tracing::warn!(feed = %feed.url, entry = ?entry.url, error = %e, "entry skipped");
+                return Err(EntryOutcome::Skipped);
+            }
+        }
+        let (page, kept) = match self.fetch_article_page(feed, &link).await {
+            Ok(fetched) => (fetched.extracted.map(|e| (fetched.url, e)), fetched.kept),
+            Err(reason) => (Err(reason), None),
+        };
+        Ok(FetchedEntry {
+            entry,
+            link,
+            page,
+            kept,
+        })
+    }
+
+    /// Stores one fetched entry; never fails the poll.
+    async fn store_entry(
+        &self,
+        feed: &Feed,
+        site: &str,
+        fetched: FetchedEntry<'_>,
+    ) -> EntryOutcome {
+        let url = fetched.entry.url.clone();
+        match self.try_store_entry(feed, site, fetched).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::warn!(feed = %feed.url, entry = ?url, error = %e, "entry skipped");
                 EntryOutcome::Skipped
             }
         }
     }
 
-    async fn try_ingest_entry(
+    async fn try_store_entry(
         &self,
         feed: &Feed,
-        entry: &FeedEntry,
+        site: &str,
+        fetched: FetchedEntry<'_>,
     ) -> anyhow::Result<EntryOutcome> {
-        let Some(link) = entry_link(entry) else {
-            anyhow::bail!("entry has no link");
-        };
-        let known = self
-            .storage
-            .find_duplicate(Some(feed.id), entry.guid.as_deref(), &[link.as_str()])
-            .await?;
-        if known.is_some() {
-            return Ok(EntryOutcome::Duplicate);
+        let FetchedEntry {
+            entry,
+            link,
+            mut page,
+            kept,
+        } = fetched;
+        if let Ok((_, extracted)) = &mut page {
+            site_boilerplate::strip_recurring(&*self.storage, site, extracted).await?;
         }
-        let (page, kept_page) = match self.fetch_article_page(feed, &link).await {
-            Ok(fetched) => (fetched.extracted.map(|e| (fetched.url, e)), fetched.kept),
-            Err(reason) => (Err(reason), None),
-        };
         let article = build_article(feed, entry, &link, page);
         // The insert itself refuses a duplicate by final or canonical URL, in its transaction.
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
-                if let Some(kept) = kept_page {
+                if let Some(kept) = kept {
                     self.raw_pages.keep(id, kept, &entry.categories).await;
                 }
                 EntryOutcome::Inserted
@@ -417,6 +477,14 @@ impl PollFailure {
 struct FetchedPage {
     url: Url,
     extracted: Result<ExtractedArticle, String>,
+    kept: Option<KeptPage>,
+}
+
+/// A new entry with its page fetched and extracted (or why not), waiting to be stored.
+struct FetchedEntry<'e> {
+    entry: &'e FeedEntry,
+    link: Url,
+    page: Result<(Url, ExtractedArticle), String>,
     kept: Option<KeptPage>,
 }
 

@@ -181,6 +181,24 @@ pub fn is_time_word(word: &str) -> bool {
         || (word.len() == 4
             && word.chars().all(|c| c.is_ascii_digit())
             && (word.starts_with("19") || word.starts_with("20")))
+        || is_clock_time(&lower)
+}
+
+/// "6am", "9:40", "5:11", "8.30pm", "a.m.": a time of day.
+fn is_clock_time(lower: &str) -> bool {
+    let digits_then = |rest: &str| rest.is_empty() || matches!(rest, "am" | "pm" | "a.m" | "p.m");
+    let Some(first_non_digit) = lower.find(|c: char| !c.is_ascii_digit()) else {
+        return false;
+    };
+    if first_non_digit == 0 {
+        return matches!(lower, "a.m" | "p.m" | "a.m." | "p.m." | "noon" | "midnight");
+    }
+    let rest = lower[first_non_digit..].trim_end_matches('.');
+    if let Some(minutes) = rest.strip_prefix([':', '.']) {
+        let digits = minutes.chars().take_while(char::is_ascii_digit).count();
+        return digits == 2 && digits_then(&minutes[digits..]);
+    }
+    matches!(rest, "am" | "pm" | "a.m" | "p.m")
 }
 
 /// Whether a word, not first in its sentence, looks like part of a name.

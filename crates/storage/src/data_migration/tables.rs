@@ -281,6 +281,22 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "site_block_pages",
+        key: &["site", "page"],
+        identity: false,
+        columns: &[("site", "site", Text), ("page", "page", Text)],
+    },
+    Table {
+        name: "site_blocks",
+        key: &["site", "block"],
+        identity: false,
+        columns: &[
+            ("site", "site", Text),
+            ("block", "block", Text),
+            ("pages", "pages", Int),
+        ],
+    },
+    Table {
         name: "jobs",
         key: &["id"],
         identity: true,

@@ -18,6 +18,7 @@ mod moderation;
 mod raw_pages;
 mod rows;
 mod search_query;
+mod site_blocks;
 mod stories;
 mod story_revisions;
 mod timestamps;

@@ -157,4 +157,22 @@ impl RawPageStore for PostgresStorage {
         tx.commit().await.map_err(db_error)?;
         Ok(true)
     }
+
+    async fn count_site_blocks(
+        &self,
+        site: &str,
+        page: &str,
+        keys: &[String],
+    ) -> StorageResult<bool> {
+        super::site_blocks::count(self, site, page, keys).await
+    }
+
+    async fn recurring_site_blocks(
+        &self,
+        site: &str,
+        keys: &[String],
+        min_pages: i64,
+    ) -> StorageResult<Vec<String>> {
+        super::site_blocks::recurring(self, site, keys, min_pages).await
+    }
 }

@@ -169,6 +169,7 @@ macro_rules! for_each_check {
             raw_pages::raw_page_ids_filter,
             raw_pages::purge_drops_old_pages_only,
             raw_pages::update_article_extraction_rewrites,
+            raw_pages::site_blocks_count_each_page_once_per_site,
             stories::stories_group_articles_and_count_outlets,
             headlines::stories_are_headlined_by_the_coverage_not_the_oldest_title,
             stories::copies_are_listed_under_the_original_and_never_related,

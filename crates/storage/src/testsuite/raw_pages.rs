@@ -210,3 +210,87 @@ fn minimal_extraction() -> ArticleExtraction {
         terms: Vec::new(),
     }
 }
+
+/// Block counts grow once per page of a site, never for a page counted before, and only the
+/// blocks seen on enough pages of that site are recurring; bad input is refused.
+pub async fn site_blocks_count_each_page_once_per_site(storage: &dyn Storage) {
+    let keys = |list: &[&str]| list.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let label = keys(&["fires", "crime# comments"]);
+    for n in 0..3 {
+        let page = format!("https://m.example/{n}");
+        let mut blocks = label.clone();
+        blocks.push(format!("only on page {n}"));
+        assert!(
+            storage
+                .count_site_blocks("daily-meridian", &page, &blocks)
+                .await
+                .expect("count")
+        );
+    }
+    // The same page again (by its key) counts nothing; repeated keys count once.
+    assert!(
+        !storage
+            .count_site_blocks("daily-meridian", "https://m.example/0", &label)
+            .await
+            .expect("recount")
+    );
+    assert!(
+        storage
+            .count_site_blocks(
+                "other-site",
+                "https://m.example/0",
+                &keys(&["fires", "fires"])
+            )
+            .await
+            .expect("other site")
+    );
+    let asked = keys(&["fires", "crime# comments", "only on page 1", "never seen"]);
+    assert_eq!(
+        storage
+            .recurring_site_blocks("daily-meridian", &asked, 3)
+            .await
+            .expect("recurring"),
+        keys(&["crime# comments", "fires"])
+    );
+    assert_eq!(
+        storage
+            .recurring_site_blocks("daily-meridian", &asked, 4)
+            .await
+            .expect("recurring"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        storage
+            .recurring_site_blocks("daily-meridian", &asked, 1)
+            .await
+            .expect("recurring")
+            .len(),
+        3
+    );
+    assert_eq!(
+        storage
+            .recurring_site_blocks("other-site", &asked, 1)
+            .await
+            .expect("recurring"),
+        keys(&["fires"])
+    );
+    assert!(
+        storage
+            .recurring_site_blocks("daily-meridian", &[], 1)
+            .await
+            .expect("none asked")
+            .is_empty()
+    );
+    let too_many: Vec<String> = (0..=tidings_core::MAX_SITE_BLOCKS_PER_PAGE)
+        .map(|i| format!("block {i}"))
+        .collect();
+    assert!(matches!(
+        storage.count_site_blocks("s", "p", &too_many).await,
+        Err(tidings_core::StorageError::Invalid(_))
+    ));
+    let long = vec!["x".repeat(tidings_core::MAX_SITE_BLOCK_KEY_BYTES + 1)];
+    assert!(matches!(
+        storage.count_site_blocks("s", "p2", &long).await,
+        Err(tidings_core::StorageError::Invalid(_))
+    ));
+}

@@ -134,7 +134,7 @@ pub async fn report_comment(
     let reason = form.reason.unwrap_or_default();
     state.storage.report_comment(id, user.id, &reason).await?;
     Ok(Redirect::to(&format!(
-        "/article/{}#comment-{id}",
+        "/article/{}?reported={id}#comment-{id}",
         comment.article_id
     )))
 }

@@ -25,6 +25,8 @@ pub const EDIT_WINDOW_MINUTES: i64 = 15;
 pub struct CommentsQuery {
     pub order: Option<String>,
     pub comments_page: Option<String>,
+    /// The comment the reader has just reported (set by the report form's redirect).
+    pub reported: Option<String>,
 }
 
 impl CommentsQuery {
@@ -70,6 +72,8 @@ pub struct CommentView {
     pub edited: bool,
     pub held: bool,
     pub hidden: bool,
+    /// Written by the viewer.
+    pub own: bool,
     pub can_reply: bool,
     pub can_edit: bool,
     pub can_delete: bool,
@@ -80,6 +84,8 @@ pub struct CommentView {
     pub edit_body: String,
     pub edit_open: bool,
     pub form_error: Option<String>,
+    /// The viewer has just reported this comment: a confirmation is shown beside it.
+    pub just_reported: bool,
 }
 
 /// Everything the section's template needs.
@@ -94,6 +100,8 @@ pub struct CommentsSection {
     pub csrf_token: String,
     pub new_body: String,
     pub new_error: Option<String>,
+    /// The viewer's own comments on this page that await a moderator.
+    pub own_held: usize,
 }
 
 impl CommentsSection {
@@ -132,7 +140,15 @@ impl CommentsSection {
             newer_href: (page > 1).then(|| href(page - 1)),
             older_href: listed.has_more.then(|| href(page + 1)),
         };
-        let comments = arrange(listed.items, viewer, draft.as_ref(), Utc::now());
+        let mut comments = arrange(listed.items, viewer, draft.as_ref(), Utc::now());
+        let reported = query
+            .reported
+            .as_deref()
+            .and_then(|r| r.parse::<CommentId>().ok());
+        for comment in &mut comments {
+            comment.just_reported = reported == Some(comment.id);
+        }
+        let own_held = comments.iter().filter(|c| c.held && c.own).count();
         let (new_body, new_error) = match draft {
             Some(CommentDraft {
                 target: DraftTarget::New,
@@ -151,12 +167,20 @@ impl CommentsSection {
             csrf_token: viewer.csrf_token.clone(),
             new_body,
             new_error,
+            own_held,
         })
     }
 
-    /// "No comments yet…", "1 comment", "12 comments".
+    /// "1 comment", "12 comments"; "0 comments, 1 of yours awaiting review" while the
+    /// viewer's own comments wait for a moderator.
     pub fn count_text(&self) -> String {
-        comment_count_text(self.count)
+        match self.own_held {
+            0 => comment_count_text(self.count),
+            held => format!(
+                "{}, {held} of yours awaiting review",
+                comment_count_text(self.count)
+            ),
+        }
     }
 }
 
@@ -273,6 +297,7 @@ impl Arrangement<'_> {
             edited: comment.edited_at.is_some() && live,
             held: comment.held,
             hidden: comment.hidden,
+            own,
             can_reply: user.is_some() && live && !comment.held,
             can_edit: own && live && within_edit_window(comment, self.now),
             can_delete: (own || moderator) && !comment.deleted,
@@ -283,6 +308,7 @@ impl Arrangement<'_> {
             edit_body: edit_draft.map_or_else(|| comment.body_markdown.clone(), |d| d.body.clone()),
             edit_open: edit_draft.is_some(),
             form_error: reply_draft.or(edit_draft).map(|d| d.error.clone()),
+            just_reported: false,
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct QueueItemView {
     pub hidden: bool,
     pub deleted: bool,
     pub reports: i64,
+    /// "1 report", "3 reports".
+    pub reports_text: String,
     pub reasons: Vec<String>,
 }
 
@@ -62,6 +64,28 @@ pub struct LogEntryView {
 #[derive(Debug, Deserialize)]
 pub struct LogQuery {
     pub page: Option<String>,
+}
+
+/// "1 report", "5 reports".
+pub fn plural(count: i64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// A logged action as a moderator would say it: "approved a comment".
+pub fn action_in_words(action: ModerationAction) -> &'static str {
+    match action {
+        ModerationAction::HideComment => "hid a comment",
+        ModerationAction::RestoreComment => "restored a comment",
+        ModerationAction::ApproveComment => "approved a comment",
+        ModerationAction::DismissReports => "dismissed the reports on a comment",
+        ModerationAction::DeleteComment => "deleted a comment",
+        ModerationAction::BanUser => "banned a user",
+        ModerationAction::UnbanUser => "lifted a user's ban",
+    }
 }
 
 fn require_moderator(viewer: &Viewer) -> WebResult<&User> {
@@ -95,6 +119,7 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer) -> WebResult<H
                 hidden: comment.hidden,
                 deleted: comment.deleted,
                 reports: open_reports,
+                reports_text: plural(open_reports, "report", "reports"),
                 reasons,
             },
         )
@@ -125,7 +150,7 @@ pub async fn log(
         .map(|r: ModerationRecord| LogEntryView {
             time: TimeView::new(r.at, now),
             moderator: r.moderator_name.unwrap_or_else(|| "command line".into()),
-            action: r.action.as_str(),
+            action: action_in_words(r.action),
             comment_id: r.comment_id,
             target: r.target_user_name.unwrap_or_default(),
             note: r.note,
