@@ -39,6 +39,8 @@ fn app_over(storage: Arc<dyn Storage>) -> (Arc<dyn Storage>, axum::Router) {
         },
         accounts: Default::default(),
         ai: Default::default(),
+        cache: Default::default(),
+        admin: Default::default(),
     });
     (storage, router)
 }

@@ -85,6 +85,22 @@ pub fn action_in_words(action: ModerationAction) -> &'static str {
         ModerationAction::DeleteComment => "deleted a comment",
         ModerationAction::BanUser => "banned a user",
         ModerationAction::UnbanUser => "lifted a user's ban",
+        ModerationAction::AdminFeedAdd => "added a feed",
+        ModerationAction::AdminFeedRemove => "removed a feed",
+        ModerationAction::AdminFeedPause => "paused a feed",
+        ModerationAction::AdminFeedResume => "resumed a feed",
+        ModerationAction::AdminFeedRefresh => "refreshed a feed",
+        ModerationAction::AdminFeedEdit => "changed a feed's settings",
+        ModerationAction::AdminRefreshAll => "refreshed every feed",
+        ModerationAction::AdminOpmlImport => "imported feeds from OPML",
+        ModerationAction::AdminPublisherEdit => "changed a publisher",
+        ModerationAction::AdminRoleChange => "changed a user's role",
+        ModerationAction::AdminResetLink => "made a password-reset link",
+        ModerationAction::AdminSessionRevoke => "signed a session out",
+        ModerationAction::AdminTokenRevoke => "revoked an API token",
+        ModerationAction::AdminJobRetry => "retried a job",
+        ModerationAction::AdminUserDelete => "deleted a user",
+        ModerationAction::AdminAiTest => "tested the AI endpoint",
     }
 }
 
