@@ -86,7 +86,6 @@ impl Demo {
 fn developing_stories_of_the_demo_stay_together() {
     let demo = demo();
     for (event, what) in [
-        ("22_ecbplus", "Kraft shooting through to the trial"),
         ("4_ecb", "Bettie Page's death"),
         ("2_ecb", "Jackman to host the Oscars"),
     ] {

@@ -27,7 +27,11 @@ fn indexed(id: i64, at: i64, story: i64, text: &str) -> IndexedArticle {
 
 /// Inserts `(id, story, text)` one minute apart and returns the index.
 fn index_of(articles: &[(i64, i64, &str)]) -> StoryIndex {
-    let mut index = StoryIndex::new(StoryIndexConfig::default());
+    index_with(StoryIndexConfig::default(), articles)
+}
+
+fn index_with(config: StoryIndexConfig, articles: &[(i64, i64, &str)]) -> StoryIndex {
+    let mut index = StoryIndex::new(config);
     for &(id, story, text) in articles {
         index.insert(indexed(id, 1_000 + 60 * id, story, text));
     }
@@ -47,7 +51,16 @@ fn neighbours_of(index: &StoryIndex, id: i64, text: &str) -> Vec<tidings_enrich:
 #[test]
 fn two_stories_of_one_event_merge_into_the_larger() {
     // The first two reports started stories of their own (as an early, thin report may).
-    let mut index = index_of(&[(1, 10, QUAKE[0]), (2, 20, QUAKE[1]), (3, 20, QUAKE[2])]);
+    // The merge itself is what this checks; where the line between one event and two lies is
+    // measured on labelled data by `tidings-bench stories`, so the threshold is set here.
+    let config = StoryIndexConfig {
+        merge_threshold: 0.40,
+        ..StoryIndexConfig::default()
+    };
+    let mut index = index_with(
+        config,
+        &[(1, 10, QUAKE[0]), (2, 20, QUAKE[1]), (3, 20, QUAKE[2])],
+    );
     let revision = index.revisit(1, &neighbours_of(&index, 1, QUAKE[0]));
     assert_eq!(
         revision,

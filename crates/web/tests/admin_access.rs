@@ -50,6 +50,8 @@ async fn only_admins_see_the_console_and_anonymous_visitors_sign_in() {
     for page in PAGES {
         let response = admin.get(page).await;
         assert_eq!(response.status, 200, "{page}: {}", response.body);
+        // The console shows reset links and configuration: never kept by any cache.
+        assert_eq!(response.header("cache-control"), Some("no-store"), "{page}");
     }
     // Moderators keep their own pages.
     let mut moderator = site.browser();

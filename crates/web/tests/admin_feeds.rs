@@ -139,7 +139,7 @@ async fn feeds_are_paused_resumed_refreshed_edited_and_removed_with_an_audit_tra
         ]
     );
     let log = admin.get("/moderation/log").await;
-    assert!(log.body.contains("admin_feed_pause"), "{}", log.body);
+    assert!(log.body.contains("paused a feed"), "{}", log.body);
 }
 
 #[tokio::test]

@@ -46,7 +46,10 @@ fn asks_the_assistant(query: &str) -> bool {
 }
 
 fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route {
-    if path.starts_with("/account") || path.starts_with("/moderation") {
+    if ["/account", "/moderation", "/admin"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+    {
         return Route::Secret;
     }
     if method != Method::GET && method != Method::HEAD {
