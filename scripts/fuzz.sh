@@ -31,7 +31,8 @@ mkdir -p "corpus/$target"
 # Seed the corpus so the fuzzer starts from real input rather than from nothing.
 seed() { # DIR PATTERN COUNT
     if [ -d "$1" ] && [ -z "$(ls -A "corpus/$target")" ]; then
-        find "$1" -type f -name "$2" | head -n "$3" | while read -r file; do
+        # sed reads the whole list (head would stop find early, a SIGPIPE under pipefail).
+        find "$1" -type f -name "$2" | sed -n "1,${3}p" | while read -r file; do
             cp "$file" "corpus/$target/$(echo "$file" | tr '/' '_')"
         done
     fi
