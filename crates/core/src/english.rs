@@ -156,6 +156,35 @@ pub static FUNCTION_WORDS: &[&str] = &[
     "yours",
 ];
 
+/// The weekdays and months, lower-cased: capitalised in running text, yet never the name of a
+/// person, place or organisation.
+pub static WEEKDAYS_AND_MONTHS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Whether `word` (lower-cased) names a weekday or a month.
+pub fn is_weekday_or_month(word: &str) -> bool {
+    WEEKDAYS_AND_MONTHS.contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

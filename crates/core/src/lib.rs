@@ -25,7 +25,7 @@ pub use ai_cache::{AiCacheKey, AiStore};
 pub use coordination::{
     CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
 };
-pub use english::{FUNCTION_WORDS, is_function_word};
+pub use english::{FUNCTION_WORDS, WEEKDAYS_AND_MONTHS, is_function_word, is_weekday_or_month};
 pub use headline::{clean_title, representative_articles, story_headline};
 pub use names::{name_key, name_skeleton, normalize_name};
 pub use raw_pages::{

@@ -51,29 +51,6 @@ const SYLLABLES: [&str; 32] = [
     "wen", "yor", "zan", "be",
 ];
 
-/// Capitalised words that are not names.
-const NOT_NAMES: [&str; 19] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// The corpus grown to `articles`: the corpus articles themselves, then generation 1, 2, …
 /// of each, in corpus order. Every article has its own id and title.
 pub fn scaled_corpus(corpus: &[CorpusArticle], articles: usize) -> Vec<CorpusArticle> {
@@ -141,7 +118,7 @@ fn is_name_like(word: &str) -> bool {
         && word.chars().all(char::is_alphabetic)
         && word.chars().count() >= 2
         && !tidings_core::is_function_word(&lower)
-        && !NOT_NAMES.contains(&lower.as_str())
+        && !tidings_core::is_weekday_or_month(&lower)
 }
 
 /// The words (runs of letters and digits) of `text`, each with whether it opens a sentence.

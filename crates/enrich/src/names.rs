@@ -220,26 +220,8 @@ pub(crate) const ABBREVIATIONS: &[&str] = &[
     "etc", "approx", "dept", "univ", "assn", "bros",
 ];
 
+/// Day words and month abbreviations beside the weekday and month names of core.
 const CALENDAR: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "today",
     "tonight",
     "yesterday",
@@ -311,6 +293,7 @@ pub(crate) fn clean_run(words: &[&str]) -> Vec<Vec<String>> {
         let leading_title = current.is_empty() && lower == "justice";
         if leading_title
             || is_title(word)
+            || tidings_core::is_weekday_or_month(&lower)
             || CALENDAR.contains(&lower.as_str())
             || PRONOUNS.contains(&lower.as_str())
             || contraction
