@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real-browser test: builds Tidings, serves the demo site on a free loopback port with a
+# The real-browser tests (readers and comments, the operator's console): builds Tidings, serves the demo site on a free loopback port with a
 # temporary data directory, and drives Debian's Chromium through playwright-core against it.
 # Chromium is installed with apt only when running as root and either CI=true or
 # TIDINGS_INSTALL_CHROMIUM=1. Set TIDINGS_BIN to test an existing binary.
@@ -41,6 +41,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The console test signs in as this admin and retries a job that gave up before the site
+# started (seeded straight into the database, as a crashed run would leave it).
+admin_name=operator
+admin_password="a long operator password"
+TIDINGS_PASSWORD="$admin_password" TIDINGS_LOG=warn \
+  "$TIDINGS_BIN" --data "$data" user create --admin "$admin_name" >/dev/null
+python3 - "$data/tidings.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute(
+    "INSERT INTO jobs (kind, key, state, run_at, attempts, last_error, created_at) "
+    "VALUES ('purge_raw_pages', 'all', 'dead', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 5, "
+    "'database was locked', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")
+db.commit()
+PY
+
 # Publish first comments at once, so the test can reply to its own comment.
 TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false TIDINGS_LOG=warn \
   "$TIDINGS_BIN" --data "$data" demo \
@@ -48,8 +64,12 @@ TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false TIDINGS_LOG=warn \
   >"$data/server.log" 2>&1 &
 server_pid=$!
 
-if ! TIDINGS_URL="http://127.0.0.1:$site_port" CHROMIUM="$chromium_bin" node "$here/comments.test.mjs"; then
-  echo "--- server log ---" >&2
-  tail -n 40 "$data/server.log" >&2
-  exit 1
-fi
+for test in comments admin; do
+  if ! TIDINGS_URL="http://127.0.0.1:$site_port" CHROMIUM="$chromium_bin" \
+    TIDINGS_ADMIN="$admin_name" TIDINGS_ADMIN_PASSWORD="$admin_password" \
+    node "$here/$test.test.mjs"; then
+    echo "--- server log ---" >&2
+    tail -n 40 "$data/server.log" >&2
+    exit 1
+  fi
+done

@@ -11,6 +11,7 @@ mod english;
 mod headline;
 mod names;
 mod raw_pages;
+mod sizes;
 mod storage;
 mod stories;
 mod tag;
@@ -32,6 +33,7 @@ pub use raw_pages::{
     ArticleExtraction, MAX_SITE_BLOCK_KEY_BYTES, MAX_SITE_BLOCKS_PER_PAGE, RawPage, RawPageFilter,
     RawPageStore, checked_site_blocks,
 };
+pub use sizes::human_bytes;
 pub use storage::{Storage, StorageError, StorageResult};
 pub use stories::{
     ArticleLinks, CopyRef, Story, StoryArticle, StoryId, StoryIndexRow, StoryPlacement, StoryStore,

@@ -63,6 +63,13 @@ impl App {
         Self::with_storage(config, storage)
     }
 
+    /// Opens the configured database for a command that only reads: a SQLite data directory
+    /// that does not exist is refused instead of created.
+    pub async fn open_existing(config: Config) -> anyhow::Result<App> {
+        config.require_existing_data()?;
+        Self::open(config).await
+    }
+
     pub fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<App> {
         let site_rules =
             tidings_worker::site_rules::SiteRules::compile(&config.extract.site_rules)?;

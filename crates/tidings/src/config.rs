@@ -176,6 +176,19 @@ impl Config {
         self.data_dir.join("tidings.db")
     }
 
+    /// For commands that only read: refuses an SQLite data directory that does not exist
+    /// (instead of creating an empty one and reporting that it is empty).
+    pub fn require_existing_data(&self) -> anyhow::Result<()> {
+        if self.database_url.trim().is_empty() && !self.data_dir.is_dir() {
+            anyhow::bail!(
+                "the data directory {} does not exist: give the one Tidings serves with --data \
+                 (or data_dir in the configuration)",
+                self.data_dir.display()
+            );
+        }
+        Ok(())
+    }
+
     /// What to open: `database_url` when set, else the SQLite file in the data directory.
     pub fn database_location(&self) -> String {
         match self.database_url.trim() {

@@ -8,4 +8,5 @@ pub mod cache_config;
 pub mod commands;
 pub mod config;
 pub mod console_backend;
+pub mod logging;
 pub mod reader_config;

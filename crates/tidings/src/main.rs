@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use tidings::app::{App, Role};
 use tidings::commands::{extract, feeds, opml, reextract};
 use tidings::config::{Config, EXAMPLE_CONFIG};
+use tidings::logging::LogFormat;
 use tidings_core::RepublishPolicy;
 use tokio::net::TcpListener;
 
@@ -35,6 +36,15 @@ struct Cli {
         hide_env_values = true
     )]
     database: Option<String>,
+    /// How log lines on stderr look: text, or json (one object per line) for a log collector.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        env = "TIDINGS_LOG_FORMAT"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,13 +65,22 @@ enum Command {
     #[command(subcommand)]
     Feed(FeedCommand),
     /// Add every feed listed in an OPML file.
-    ImportOpml { file: PathBuf },
+    ImportOpml {
+        /// The OPML file (as exported by a feed reader).
+        file: PathBuf,
+    },
     /// Print every feed as OPML.
     ExportOpml,
     /// Print the offline summary of each article in JSON lines (url, title, text, …).
-    Summarize { file: PathBuf },
+    Summarize {
+        /// The JSON lines file, one article per line.
+        file: PathBuf,
+    },
     /// Import articles from JSON lines (url, title, text or html, publisher, published, id).
-    Import { file: PathBuf },
+    Import {
+        /// The JSON lines file, one article per line.
+        file: PathBuf,
+    },
     /// Move an installation from SQLite into an empty PostgreSQL database and verify the counts.
     MigrateData {
         /// The SQLite database to read (sqlite:PATH or a file path).
@@ -70,6 +89,18 @@ enum Command {
         /// The PostgreSQL database to fill (postgres://user@host/database); it must be empty.
         #[arg(long)]
         to: String,
+    },
+    /// Write a consistent backup of the database while the site keeps running (SQLite:
+    /// a checked copy of the file; PostgreSQL: a pg_dump archive).
+    Backup {
+        /// The backup file to write; it must not exist.
+        path: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (SQLite) or an empty database
+    /// (PostgreSQL, with pg_restore).
+    Restore {
+        /// The backup file written by `tidings backup`.
+        path: PathBuf,
     },
     /// Run Tidings with made-up outlets served on loopback (no internet needed).
     Demo {
@@ -80,11 +111,14 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8079")]
         publishers: SocketAddr,
     },
-    /// Extract the article from saved pages (.html or .html.gz); one JSON object per line.
+    /// Extract the article from saved pages (.html or .html.gz): one JSON object per page, in
+    /// the order given, each with its "input" path; a page that cannot be read gets a line with
+    /// its "error".
     Extract {
         /// The URL the page came from (for relative links).
         #[arg(long)]
         url: Option<url::Url>,
+        /// The saved pages.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -111,6 +145,7 @@ enum Command {
 enum FeedCommand {
     /// Add a feed URL, or a site URL whose page links to its feed.
     Add {
+        /// The feed's URL, or the site's: its page is searched for the feed it links to.
         url: String,
         /// The publisher's name [default: the feed's title].
         #[arg(long)]
@@ -118,7 +153,7 @@ enum FeedCommand {
         /// How much to republish: full or excerpt [default: from the configuration].
         #[arg(long, value_parser = parse_policy)]
         policy: Option<RepublishPolicy>,
-        /// Allow loopback and private network addresses for this feed.
+        /// Allow loopback and private network addresses for this feed (refused by default).
         #[arg(long)]
         allow_private: bool,
         /// Poll interval in minutes.
@@ -128,7 +163,10 @@ enum FeedCommand {
     /// List feeds with their last fetch, status and last error.
     List,
     /// Remove a feed (by id or URL); its articles stay.
-    Remove { feed: String },
+    Remove {
+        /// The feed's id (from `feed list`) or URL.
+        feed: String,
+    },
 }
 
 fn parse_policy(s: &str) -> Result<RepublishPolicy, String> {
@@ -136,14 +174,8 @@ fn parse_policy(s: &str) -> Result<RepublishPolicy, String> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TIDINGS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,tidings=info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    tidings::logging::init(cli.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -178,11 +210,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::User(command) => {
-            let app = App::open(config).await?;
+            let app = if command.only_reads() {
+                App::open_existing(config).await?
+            } else {
+                App::open(config).await?
+            };
             tidings::commands::users::run_user_command(&app, command).await?;
         }
         Command::Jobs(command) => {
-            let app = App::open(config).await?;
+            let app = if command.only_reads() {
+                App::open_existing(config).await?
+            } else {
+                App::open(config).await?
+            };
             print!(
                 "{}",
                 tidings::commands::jobs::run_jobs_command(&app, command).await?
@@ -194,6 +234,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if failed > 0 {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Backup { path } => {
+            config.require_existing_data()?;
+            println!(
+                "{}",
+                tidings::commands::backup::run_backup(&config, &path).await?
+            );
+        }
+        Command::Restore { path } => {
+            println!(
+                "{}",
+                tidings::commands::backup::run_restore(&config, &path).await?
+            );
         }
         Command::ExampleConfig => {
             print!("{EXAMPLE_CONFIG}");
@@ -215,6 +268,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract { url, files } => return Ok(run_extract(url.as_ref(), &files)),
         Command::Serve { listen, role } => {
             let listen = listen.unwrap_or(config.server.listen);
+            if config.server.base_url.trim().is_empty() && !listen.ip().is_loopback() {
+                tracing::warn!(
+                    "server.base_url is not set: password-reset links, canonical links and \
+                     feeds will name {listen}; set it to the site's public URL"
+                );
+            }
             let app = App::open(config).await?;
             let listener = if role.serves_web() {
                 let listener = TcpListener::bind(listen)
@@ -232,7 +291,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tidings::commands::demo::run_demo(config, listen, publishers).await?;
         }
         Command::Feed(command) => {
-            let app = App::open(config).await?;
+            let app = if matches!(command, FeedCommand::List) {
+                App::open_existing(config).await?
+            } else {
+                App::open(config).await?
+            };
             run_feed_command(&app, command).await?;
         }
         Command::ImportOpml { file } => {
@@ -280,7 +343,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::ExportOpml => {
-            let app = App::open(config).await?;
+            let app = App::open_existing(config).await?;
             print!("{}", opml::export_opml(&app).await?);
         }
     }
@@ -320,22 +383,24 @@ async fn run_feed_command(app: &App, command: FeedCommand) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Prints one JSON line per file; a file that fails is named on stderr and the exit code is 1.
+/// Prints one JSON line per file, in order, each naming its input; a file that fails gets a
+/// line with its error (also on stderr) and the exit code is 1.
 fn run_extract(url: Option<&url::Url>, files: &[PathBuf]) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0usize;
     for file in files {
-        match extract::extract_file(file, url).and_then(|a| Ok(serde_json::to_string(&a)?)) {
-            Ok(line) => {
-                if writeln!(out, "{line}").is_err() {
-                    return ExitCode::FAILURE;
-                }
-            }
+        let line = match extract::extract_file(file, url) {
+            Ok(article) => extract::result_line(file, Ok(&article)),
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {}", one_line(&e));
+                let message = one_line(&e);
+                eprintln!("error: {message}");
+                extract::result_line(file, Err(&message))
             }
+        };
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::FAILURE;
         }
     }
     if failed > 0 {

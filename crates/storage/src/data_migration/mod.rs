@@ -18,7 +18,8 @@ use sqlx::{Connection, PgConnection, Postgres, QueryBuilder, Sqlite, SqliteConne
 use tidings_core::{StorageError, StorageResult};
 
 use crate::{PostgresStorage, SqliteStorage};
-use tables::{KeyValue, TABLES, Table, Value, read_key, read_value};
+pub(crate) use tables::TABLES;
+use tables::{KeyValue, Table, Value, read_key, read_value};
 
 /// Rows read and written per statement (fewer when a table has many columns, to stay under
 /// PostgreSQL's limit of bound parameters).

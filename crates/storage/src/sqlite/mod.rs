@@ -98,6 +98,11 @@ impl SqliteStorage {
         Self::migrated(pool).await
     }
 
+    /// Closes the pool, waiting for its connections to end (the WAL is checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn migrated(pool: SqlitePool) -> Result<Self, StorageError> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)

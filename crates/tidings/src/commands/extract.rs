@@ -1,4 +1,5 @@
-//! `tidings extract`: the article extractor on saved pages, one JSON object per line.
+//! `tidings extract`: the article extractor on saved pages, one JSON object per line, each
+//! naming the page it came from.
 
 use std::io::Read;
 use std::path::Path;
@@ -22,4 +23,27 @@ pub fn extract_file(path: &Path, url: Option<&Url>) -> anyhow::Result<ExtractedA
     };
     let options = ExtractOptions { url: url.cloned() };
     tidings_extract::extract(&bytes, None, &options).with_context(|| format!("{}", path.display()))
+}
+
+/// The JSON line for one input: the article's fields with `"input"`, or `"input"` and
+/// `"error"` for a page that could not be read or extracted.
+pub fn result_line(input: &Path, result: Result<&ExtractedArticle, &str>) -> String {
+    #[derive(serde::Serialize)]
+    struct Extracted<'a> {
+        input: std::borrow::Cow<'a, str>,
+        #[serde(flatten)]
+        article: &'a ExtractedArticle,
+    }
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        input: std::borrow::Cow<'a, str>,
+        error: &'a str,
+    }
+    let input = input.to_string_lossy();
+    let line = match result {
+        Ok(article) => serde_json::to_string(&Extracted { input, article }),
+        Err(error) => serde_json::to_string(&Failed { input, error }),
+    };
+    // Serializing strings and an article of strings cannot fail; keep a line per input anyway.
+    line.unwrap_or_else(|e| format!("{{\"error\":\"cannot write the result: {e}\"}}"))
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use anyhow::{Context, bail};
 use chrono::Utc;
 use tidings_core::{Feed, NewFeed, RepublishPolicy, StorageError};
-use tidings_ingest::fetcher::FetchRequest;
+use tidings_ingest::fetcher::{FetchError, FetchRequest};
 use url::Url;
 
 use crate::app::App;
@@ -19,6 +19,20 @@ pub struct AddFeedOptions {
     /// Allow loopback and private addresses for this feed's requests.
     pub allow_private: bool,
     pub interval_minutes: Option<u32>,
+}
+
+/// The fetch error for `url`; a refused loopback or private address names the option that
+/// allows it.
+fn refusal_with_hint(url: &Url, error: FetchError) -> anyhow::Error {
+    match error {
+        FetchError::NonPublicHost { .. } | FetchError::NonPublicResolution { .. } => {
+            anyhow::anyhow!(
+                "cannot fetch {url}: {error} (add --allow-private to poll a feed on this machine \
+                 or a private network)"
+            )
+        }
+        other => anyhow::Error::new(other).context(format!("cannot fetch {url}")),
+    }
 }
 
 /// Adds a feed from a feed URL, or from a site URL whose page links to its feed.
@@ -38,7 +52,7 @@ pub async fn add_feed(app: &App, input: &str, options: AddFeedOptions) -> anyhow
                 accept: None,
             })
             .await
-            .with_context(|| format!("cannot fetch {url}"))
+            .map_err(|e| refusal_with_hint(&url, e))
     };
     let mut response = fetch(url.clone()).await?;
     if !tidings_ingest::discover::looks_like_feed(&response.body, response.content_type.as_deref())

@@ -21,11 +21,20 @@ pub enum JobsCommand {
     },
     /// Queue dead jobs to run again now: one by its id, or every one with --all.
     Retry {
+        /// The dead job's id (from `jobs dead`).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         id: Option<JobId>,
+        /// Queue every dead job again.
         #[arg(long)]
         all: bool,
     },
+}
+
+impl JobsCommand {
+    /// Whether the command only reads (and so must not create a data directory).
+    pub fn only_reads(&self) -> bool {
+        matches!(self, JobsCommand::Status | JobsCommand::Dead { .. })
+    }
 }
 
 /// Runs one `jobs` subcommand and returns what it prints.

@@ -1,5 +1,6 @@
 //! The CLI's commands, as library functions the binary calls and tests drive.
 
+pub mod backup;
 pub mod demo;
 pub mod extract;
 pub mod feeds;

@@ -36,22 +36,6 @@ pub struct FailingFeedView {
     pub last_error: String,
 }
 
-/// Bytes as KiB, MiB or GiB with one decimal.
-pub fn human_bytes(bytes: i64) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KiB", "MiB", "GiB"];
-    let mut value = bytes.max(0) as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> AdminResult<Html<String>> {
     require_admin(&viewer, "/admin")?;
     let now = Utc::now();
@@ -80,7 +64,9 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> AdminRe
     }
     let page = DashboardPage {
         chrome: Chrome::new(&state.site, "Console", None),
-        database_size: human_bytes(overview.database_bytes),
+        database_size: tidings_core::human_bytes(
+            u64::try_from(overview.database_bytes).unwrap_or(0),
+        ),
         last_poll: overview.last_poll_at.map(|at| TimeView::new(at, now)),
         overview,
         jobs,
@@ -88,16 +74,4 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> AdminRe
         tasks,
     };
     Ok(Html(page.render()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_bytes;
-
-    #[test]
-    fn sizes_are_readable() {
-        assert_eq!(human_bytes(512), "512 bytes");
-        assert_eq!(human_bytes(1536), "1.5 KiB");
-        assert_eq!(human_bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
-    }
 }
