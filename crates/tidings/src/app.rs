@@ -79,14 +79,18 @@ impl App {
             config.ingest.per_host_concurrency,
             std::time::Duration::from_secs(config.ingest.total_timeout_secs),
         );
+        // One set of background-work metrics per process, shown by its `/metrics`.
+        let metrics = tidings_worker::metrics::WorkerMetrics::new();
         let pipeline = Arc::new(
             Pipeline::new(Arc::clone(&storage), config.ingest.clone())?
                 .with_site_rules(site_rules)
-                .with_host_gate(Arc::new(host_slots)),
+                .with_host_gate(Arc::new(host_slots))
+                .with_metrics(metrics.clone()),
         );
         let stories = Arc::new(
             StoryStage::new(Arc::clone(&storage), StoryIndexConfig::default())
-                .with_leader_ttl(config.worker.leader_ttl()),
+                .with_leader_ttl(config.worker.leader_ttl())
+                .with_metrics(metrics),
         );
         Ok(App {
             config,
@@ -122,6 +126,10 @@ impl App {
             admin: tidings_web::admin::AdminServices::new(Arc::new(
                 crate::console_backend::AppConsole::new(self),
             )),
+            metrics: tidings_web::metrics::SiteMetrics::new(
+                self.config.server.metrics_token.clone(),
+                vec![self.pipeline.metrics().registry()],
+            ),
         })
     }
 
@@ -156,11 +164,7 @@ impl App {
             (true, None) => Err(anyhow::anyhow!(
                 "the web role needs an address to listen on"
             )),
-            (false, _) => {
-                let mut stopped = stopped.clone();
-                let _ = stopped.wait_for(|s| *s).await;
-                Ok(())
-            }
+            (false, _) => self.serve_worker_metrics(stopped.clone()).await,
         };
         let _ = stop.send(true);
         while background.join_next().await.is_some() {}
@@ -188,22 +192,46 @@ impl App {
         ));
     }
 
+    /// A worker's `/metrics` on `server.metrics_listen` (nothing when unset), until stopped.
+    async fn serve_worker_metrics(&self, mut stopped: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let address = self.config.server.metrics_listen.trim();
+        if address.is_empty() {
+            let _ = stopped.wait_for(|s| *s).await;
+            return Ok(());
+        }
+        let listener = TcpListener::bind(address).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on {address} (server.metrics_listen): {e}")
+        })?;
+        tracing::info!(address, "serving this worker's /metrics");
+        let router = tidings_web::metrics_router(self.web_state()?);
+        serve_router(listener, router, stopped).await
+    }
+
     async fn serve_web(
         &self,
         listener: TcpListener,
-        mut stopped: watch::Receiver<bool>,
+        stopped: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
         let router = self.router()?;
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("web server failed: {e}"))
+        serve_router(listener, router, stopped).await
     }
+}
+
+/// Serves `router` on `listener` until `stopped` turns true.
+async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stopped: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("web server failed: {e}"))
 }
 
 /// Ctrl-C, or SIGTERM (what service managers send).

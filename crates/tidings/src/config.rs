@@ -35,6 +35,10 @@ pub struct ServerConfig {
     /// The site's public URL, used for absolute links; empty when unknown.
     pub base_url: String,
     pub site_title: String,
+    /// Opens `/metrics` to clients beyond loopback with `Authorization: Bearer <token>`.
+    pub metrics_token: tidings_web::metrics::MetricsToken,
+    /// Where a `serve --role worker` process serves its `/metrics`; empty for nowhere.
+    pub metrics_listen: String,
 }
 
 impl Default for Config {
@@ -60,6 +64,8 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: String::new(),
             site_title: "Tidings".to_string(),
+            metrics_token: Default::default(),
+            metrics_listen: String::new(),
         }
     }
 }
@@ -164,6 +170,12 @@ impl Config {
         self.cache
             .validate()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        let metrics_listen = self.server.metrics_listen.trim();
+        if !metrics_listen.is_empty() && metrics_listen.parse::<SocketAddr>().is_err() {
+            anyhow::bail!(
+                "configuration: server.metrics_listen is not an address and port: {metrics_listen}"
+            );
+        }
         if !self.server.base_url.is_empty() {
             url::Url::parse(&self.server.base_url)
                 .map_err(|e| anyhow::anyhow!("configuration: server.base_url is not a URL: {e}"))?;

@@ -113,6 +113,7 @@ async fn seeded_app(count: usize) -> Result<axum::Router, Box<dyn std::error::Er
         ai: Default::default(),
         cache: Default::default(),
         admin: Default::default(),
+        metrics: Default::default(),
     }))
 }
 

@@ -1,6 +1,6 @@
 //! Tidings' web site: server-rendered pages (home, article, publisher, tag, search), the
 //! JSON API and the embedded assets, all read through core's [`Storage`] trait, with the
-//! rendered-page cache in front of them ([`page_cache`]).
+//! rendered-page cache in front of them ([`page_cache`]), and `/metrics` ([`metrics`]).
 //!
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
 //! in-process.
@@ -14,6 +14,7 @@ mod assets;
 mod client_address;
 mod error;
 mod header_limit;
+pub mod metrics;
 pub mod page_cache;
 mod pages;
 pub mod readers;
@@ -32,7 +33,7 @@ pub use client_address::{ClientIp, client_address};
 pub use error::{ApiError, ErrorPage, WebError, WebResult};
 pub use header_limit::MAX_REQUEST_HEADER_BYTES;
 pub use relative_time::relative_time;
-pub use router::router;
+pub use router::{metrics_router, router};
 
 /// Site-wide settings the pages need.
 #[derive(Debug, Clone)]
@@ -79,6 +80,8 @@ pub struct AppState {
     pub cache: page_cache::PageCache,
     /// The operator's console's link to the fetcher, configuration and AI endpoint.
     pub admin: admin::AdminServices,
+    /// This process's metrics and who may read them (`/metrics`).
+    pub metrics: metrics::SiteMetrics,
 }
 
 #[cfg(test)]

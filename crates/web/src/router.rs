@@ -1,6 +1,6 @@
-//! Every route of the site and the API in one place, with the layers they share: error
-//! the page cache, error pages, security headers, compression, request tracing and the request
-//! header cap.
+//! Every route of the site and the API in one place, with the layers they share: the page
+//! cache, error pages, security headers, compression, request tracing, the request header cap
+//! and the request metrics.
 
 use askama::Template;
 use axum::Router;
@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tag/{slug}", get(pages::tag))
         .route("/search", get(pages::search))
         .route("/healthz", get(pages::healthz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/static/{file}", get(assets::asset))
         .merge(crate::readers::routes())
         .merge(crate::admin::routes())
@@ -81,6 +82,17 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn(crate::header_limit::limit_header_size))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_requests,
+        ))
+        .with_state(state)
+}
+
+/// `/metrics` alone, for a process that serves no site (`serve --role worker`).
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::scrape))
         .with_state(state)
 }
 

@@ -287,6 +287,7 @@ async fn a_model_that_is_down_leaves_the_offline_answer_and_a_note() {
             ai: AiServices::new(tidings_ai::Assistant::with_model(Arc::new(model), None)),
             cache: Default::default(),
             admin: Default::default(),
+            metrics: Default::default(),
         }),
     };
     let id = app.insert(pirate_article(RepublishPolicy::Full)).await;

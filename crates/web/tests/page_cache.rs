@@ -41,6 +41,7 @@ async fn process(path: &std::path::Path) -> Site {
         ai: Default::default(),
         cache: Default::default(),
         admin: Default::default(),
+        metrics: Default::default(),
     });
     Site { storage, router }
 }

@@ -472,6 +472,7 @@ async fn get(path: &str) -> (StatusCode, String, String) {
         ai: Default::default(),
         cache: Default::default(),
         admin: Default::default(),
+        metrics: Default::default(),
     });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

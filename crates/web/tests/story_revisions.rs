@@ -41,6 +41,7 @@ fn app_over(storage: Arc<dyn Storage>) -> (Arc<dyn Storage>, axum::Router) {
         ai: Default::default(),
         cache: Default::default(),
         admin: Default::default(),
+        metrics: Default::default(),
     });
     (storage, router)
 }

@@ -11,6 +11,7 @@ pub mod host_slots;
 pub mod job_panics;
 pub mod jobs;
 pub mod leadership;
+pub mod metrics;
 pub mod opml_import_job;
 pub mod pipeline;
 pub mod raw_page_retention;

@@ -6,10 +6,10 @@
 //! until the story stage (`story_stage`) places it.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use tidings_core::{Feed, FeedFetchRecord, FeedStatus, InsertOutcome, Storage};
+use tidings_core::{BodySource, Feed, FeedFetchRecord, FeedStatus, InsertOutcome, Storage};
 use tidings_extract::ExtractedArticle;
 use tidings_ingest::feed::{FeedEntry, ParsedFeed};
 use tidings_ingest::fetcher::{FetchError, FetchRequest, Fetcher, FetcherConfig};
@@ -19,6 +19,7 @@ use url::Url;
 use crate::article_extraction::extract_page;
 use crate::article_merge::{build_article, entry_link};
 use crate::config::IngestConfig;
+use crate::metrics::{FallbackReason, FetchTarget, WorkerMetrics};
 use crate::raw_page_retention::{KeptPage, RawPageRetention};
 use crate::site_boilerplate;
 use crate::site_rules::SiteRules;
@@ -48,6 +49,7 @@ pub struct Pipeline {
     config: IngestConfig,
     site_rules: Arc<SiteRules>,
     raw_pages: RawPageRetention,
+    metrics: WorkerMetrics,
 }
 
 impl Pipeline {
@@ -60,7 +62,14 @@ impl Pipeline {
             storage,
             config,
             site_rules: Arc::new(SiteRules::default()),
+            metrics: WorkerMetrics::default(),
         })
+    }
+
+    /// The pipeline counting its polls, fetches and stored articles in `metrics`.
+    pub fn with_metrics(mut self, metrics: WorkerMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The pipeline with per-site extraction rules.
@@ -92,6 +101,11 @@ impl Pipeline {
         &self.storage
     }
 
+    /// What the pipeline counts (its registry is what `/metrics` shows of the background work).
+    pub fn metrics(&self) -> &WorkerMetrics {
+        &self.metrics
+    }
+
     pub fn config(&self) -> &IngestConfig {
         &self.config
     }
@@ -108,6 +122,7 @@ impl Pipeline {
             skipped: 0,
             error: None,
         };
+        let mut error_kind = None;
         let record = match self.fetch_feed(feed).await {
             Ok(FeedPoll::NotModified { max_age }) => {
                 report.status = FeedStatus::NotModified;
@@ -138,6 +153,7 @@ impl Pipeline {
             Err(failure) => {
                 report.status = FeedStatus::Error;
                 report.error = Some(failure.message.clone());
+                error_kind = Some(failure.kind);
                 tracing::warn!(feed = %feed.url, error = %failure.message, "feed poll failed");
                 self.failure_record(feed, started, failure)
             }
@@ -145,12 +161,15 @@ impl Pipeline {
         if let Err(e) = self.storage.record_feed_fetch(feed.id, record).await {
             tracing::error!(feed = %feed.url, error = %e, "could not record feed fetch");
         }
+        self.metrics.poll_finished(report.status, error_kind);
         report
     }
 
     async fn fetch_feed(&self, feed: &Feed) -> Result<FeedPoll, PollFailure> {
-        let url = Url::parse(&feed.url)
-            .map_err(|e| PollFailure::permanent(format!("feed URL is invalid: {e}")))?;
+        let url = Url::parse(&feed.url).map_err(|e| {
+            PollFailure::permanent("invalid_url", format!("feed URL is invalid: {e}"))
+        })?;
+        let started = Instant::now();
         let response = self
             .fetcher
             .get(FetchRequest {
@@ -160,8 +179,9 @@ impl Pipeline {
                 last_modified: feed.last_modified.as_deref(),
                 accept: Some(FEED_ACCEPT),
             })
-            .await
-            .map_err(PollFailure::from_fetch)?;
+            .await;
+        self.metrics.fetched(FetchTarget::feed, started.elapsed());
+        let response = response.map_err(PollFailure::from_fetch)?;
         if response.not_modified {
             return Ok(FeedPoll::NotModified {
                 max_age: response.max_age,
@@ -176,8 +196,8 @@ impl Pipeline {
             tidings_ingest::feed::parse_feed_with(&body, ct, &base, &limits, Utc::now())
         })
         .await
-        .map_err(|e| PollFailure::permanent(format!("feed parser crashed: {e}")))?
-        .map_err(|e| PollFailure::permanent(e.to_string()))?;
+        .map_err(|e| PollFailure::permanent("parse", format!("feed parser crashed: {e}")))?
+        .map_err(|e| PollFailure::permanent("parse", e.to_string()))?;
         Ok(FeedPoll::Fetched {
             parsed,
             etag: response.etag,
@@ -295,10 +315,17 @@ impl Pipeline {
         if let Ok((_, extracted)) = &mut page {
             site_boilerplate::strip_recurring(&*self.storage, site, extracted).await?;
         }
+        let page_missing = page.is_err();
         let article = build_article(feed, entry, &link, page);
+        let fallback = match article.body_source {
+            BodySource::Page => None,
+            BodySource::FeedContent if page_missing => Some(FallbackReason::no_page),
+            BodySource::FeedContent => Some(FallbackReason::short_page),
+        };
         // The insert itself refuses a duplicate by final or canonical URL, in its transaction.
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
+                self.metrics.article_stored(fallback);
                 if let Some(kept) = kept {
                     self.raw_pages.keep(id, kept, &entry.categories).await;
                 }
@@ -319,6 +346,7 @@ impl Pipeline {
         {
             return Err("robots.txt disallows fetching the page".to_string());
         }
+        let started = Instant::now();
         let response = self
             .fetcher
             .get(FetchRequest {
@@ -328,8 +356,9 @@ impl Pipeline {
                 last_modified: None,
                 accept: Some("text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"),
             })
-            .await
-            .map_err(|e| e.to_string())?;
+            .await;
+        self.metrics.fetched(FetchTarget::page, started.elapsed());
+        let response = response.map_err(|e| e.to_string())?;
         let final_url = response.final_url.clone();
         let rules = Arc::clone(&self.site_rules);
         let keep = self.raw_pages.keeps_pages();
@@ -448,13 +477,16 @@ enum FeedPoll {
 }
 
 struct PollFailure {
+    /// The kind of failure, for the poll metrics.
+    kind: &'static str,
     message: String,
     retry_after: Option<Duration>,
 }
 
 impl PollFailure {
-    fn permanent(message: String) -> Self {
+    fn permanent(kind: &'static str, message: String) -> Self {
         PollFailure {
+            kind,
             message,
             retry_after: None,
         }
@@ -466,6 +498,7 @@ impl PollFailure {
             _ => None,
         };
         PollFailure {
+            kind: error.kind(),
             message: error.to_string(),
             retry_after,
         }

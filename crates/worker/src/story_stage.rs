@@ -25,6 +25,7 @@ use tidings_enrich::{
 use tokio::sync::{Mutex, watch};
 
 use crate::leadership::{LeaderState, Leadership};
+use crate::metrics::WorkerMetrics;
 
 /// Nearest stored articles checked for being a copy (or the original) of a new one.
 const COPY_CANDIDATES: usize = 5;
@@ -57,6 +58,7 @@ pub struct StoryStage {
     leadership: Mutex<Leadership>,
     /// Stored articles that could not be placed in this term (logged once, not retried).
     unplaceable: std::sync::Mutex<HashSet<ArticleId>>,
+    metrics: WorkerMetrics,
 }
 
 impl StoryStage {
@@ -68,6 +70,7 @@ impl StoryStage {
                 DEFAULT_LEADER_TTL,
             )),
             unplaceable: std::sync::Mutex::new(HashSet::new()),
+            metrics: WorkerMetrics::default(),
             storage,
             state: Mutex::new(IndexState {
                 index: StoryIndex::new(config),
@@ -280,6 +283,12 @@ impl StoryStage {
         Ok(placed)
     }
 
+    /// The stage recording in `metrics` how long stored articles waited for placement.
+    pub fn with_metrics(mut self, metrics: WorkerMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
     /// Gives the story role up (another process may take it at once).
     pub async fn resign(&self) {
         self.leadership.lock().await.resign();
@@ -297,7 +306,10 @@ impl StoryStage {
         let Some(article) = self.storage.article(id).await? else {
             return Ok(false);
         };
+        let stored_at = article.fetched_at;
         self.place(id, &stored_as_new(article)).await?;
+        let lag = (Utc::now() - stored_at).to_std().unwrap_or_default();
+        self.metrics.article_placed(lag);
         Ok(true)
     }
 }

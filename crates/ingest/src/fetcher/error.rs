@@ -56,6 +56,26 @@ impl FetchError {
         }
     }
 
+    /// A short, stable name for the kind of failure, for counting failures by kind (metrics
+    /// labels): `refused`, `too_large`, `redirect`, `timeout`, `connect`, `http_status`,
+    /// `transport`, `host_slot` or `client_setup`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::UnsupportedScheme { .. }
+            | FetchError::MissingHost { .. }
+            | FetchError::NonPublicHost { .. }
+            | FetchError::NonPublicResolution { .. } => "refused",
+            FetchError::BodyTooLarge { .. } => "too_large",
+            FetchError::TooManyRedirects { .. } | FetchError::BadRedirect { .. } => "redirect",
+            FetchError::Timeout { .. } => "timeout",
+            FetchError::Connect { .. } => "connect",
+            FetchError::Status { .. } => "http_status",
+            FetchError::Transport { .. } => "transport",
+            FetchError::HostGate { .. } => "host_slot",
+            FetchError::ClientSetup(_) => "client_setup",
+        }
+    }
+
     /// The server's Retry-After, when the error is an HTTP status that had one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

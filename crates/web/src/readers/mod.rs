@@ -32,6 +32,7 @@ pub use comment_api::{EditCommentJson, NewCommentJson};
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
 pub use passwords::{PasswordError, hash_password, verify_password};
+pub(crate) use session::bearer_token;
 pub(crate) use session::{SESSION_COOKIE, cookie_value};
 pub use session::{Viewer, hash_token, new_token};
 pub use settings::{AccountSettings, CommentRules};

@@ -154,7 +154,9 @@ fn is_api_route(parts: &Parts) -> bool {
     path.starts_with("/api/")
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
+/// The `Authorization: Bearer` token: `None` without the header, `Some(None)` when it holds
+/// no usable token.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
     let value = headers.get(AUTHORIZATION)?;
     let token = value
         .to_str()

@@ -91,6 +91,7 @@ pub async fn console_site() -> (Site, Arc<FakeBackend>) {
         ai: Default::default(),
         cache: Default::default(),
         admin: AdminServices::new(backend.clone()),
+        metrics: Default::default(),
     });
     (Site { storage, router }, backend)
 }

@@ -77,6 +77,7 @@ impl TestApp {
             ai: Default::default(),
             cache: Default::default(),
             admin: Default::default(),
+            metrics: Default::default(),
         });
         TestApp { storage, router }
     }

@@ -46,6 +46,7 @@ impl Site {
             ai: Default::default(),
             cache: Default::default(),
             admin: Default::default(),
+            metrics: Default::default(),
         });
         Site { storage, router }
     }
@@ -63,6 +64,7 @@ impl Site {
             ai: Default::default(),
             cache: Default::default(),
             admin: Default::default(),
+            metrics: Default::default(),
         });
         Site {
             storage: self.storage.clone(),
