@@ -1,4 +1,4 @@
-//! The embedded static assets (stylesheet, favicon, the AI panel's script), fingerprinted by
+//! The embedded static assets (stylesheet, favicon, the site's and the AI panel's scripts), fingerprinted by
 //! a hash of their bytes computed at compile time: pages link `/static/site.<hash>.css`,
 //! which is cached for a year (`immutable`) and changes name whenever its content does.
 
@@ -14,6 +14,8 @@ pub const SITE_CSS: &str = include_str!("../static/site.css");
 pub const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 /// The AI panel's script.
 pub const AI_JS: &str = include_str!("../static/ai.js");
+/// The site's script on every page: keyboard shortcuts, the service worker's registration.
+pub const SITE_JS: &str = include_str!("../static/site.js");
 
 /// A year: fingerprinted URLs change whenever their content does.
 const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
@@ -31,7 +33,7 @@ struct Asset {
     hash: u64,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         stem: "site",
         extension: "css",
@@ -53,10 +55,17 @@ const ASSETS: [Asset; 3] = [
         body: AI_JS,
         hash: fnv1a(AI_JS.as_bytes()),
     },
+    Asset {
+        stem: "site",
+        extension: "js",
+        content_type: "text/javascript; charset=utf-8",
+        body: SITE_JS,
+        hash: fnv1a(SITE_JS.as_bytes()),
+    },
 ];
 
 /// 64-bit FNV-1a; a content fingerprint for cache busting, not a security hash.
-const fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) const fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
     while i < bytes.len() {
@@ -89,6 +98,11 @@ pub fn favicon_href() -> String {
 /// The AI panel script's fingerprinted URL.
 pub fn ai_js_href() -> String {
     ASSETS[2].href()
+}
+
+/// The site script's fingerprinted URL.
+pub fn site_js_href() -> String {
+    ASSETS[3].href()
 }
 
 /// The asset a file name asks for and whether it carries the current fingerprint:
@@ -151,6 +165,10 @@ mod tests {
         assert!(matches!(lookup("ai.js"), Some((a, false)) if a.stem == "ai"));
         assert!(matches!(lookup("ai.0000000000000000.js"), Some((_, false))));
         assert!(lookup("ai.css").is_none());
+        let site_js = site_js_href();
+        let file = site_js.trim_start_matches("/static/");
+        assert!(matches!(lookup(file), Some((a, true)) if a.extension == "js" && a.stem == "site"));
+        assert!(matches!(lookup("site.css"), Some((a, false)) if a.extension == "css"));
         assert!(lookup("secret.txt").is_none());
         assert!(lookup("..").is_none());
     }

@@ -17,6 +17,7 @@ mod header_limit;
 pub mod metrics;
 pub mod page_cache;
 mod pages;
+mod pwa;
 pub mod readers;
 mod relative_time;
 mod router;

@@ -215,13 +215,14 @@ async fn feed_supplied_markup_in_titles_is_escaped() {
         assert!(!page.body.contains("<b>Press</b>"), "{path}");
         // Parsed back, the markup is the title's text, not elements.
         assert_eq!(page.texts(selector), [title], "{path}");
-        // The only script is the AI panel's external file; nothing runs inline.
+        // The only scripts are the site's and the AI panel's external files; nothing runs
+        // inline.
         assert!(
             page.texts("script").iter().all(|t| t.trim().is_empty())
-                && page
-                    .attrs("script", "src")
-                    .iter()
-                    .all(|s| s.starts_with("/static/ai.") && s.ends_with(".js")),
+                && page.attrs("script", "src").iter().all(|s| {
+                    (s.starts_with("/static/ai.") || s.starts_with("/static/site."))
+                        && s.ends_with(".js")
+                }),
             "{path}"
         );
         assert!(

@@ -282,7 +282,17 @@ async fn security_headers_are_set_on_pages_and_errors() {
         assert!(page.header("referrer-policy").is_some());
     }
     let home = app.get("/").await;
-    assert!(!home.body.contains("<script"), "no scripts at all");
+    assert!(
+        home.texts("script").iter().all(|t| t.trim().is_empty()),
+        "no inline script"
+    );
+    let scripts = home.attrs("script", "src");
+    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    assert!(
+        scripts[0].starts_with("/static/site.") && scripts[0].ends_with(".js"),
+        "only the site's own script: {scripts:?}"
+    );
+    assert!(!home.body.contains(" onclick="), "no inline event handlers");
     assert!(
         !home.body.contains("style="),
         "no inline styles under the CSP"

@@ -1,0 +1,252 @@
+//! The app icons as PNG, drawn in code from the favicon's shapes (a white "T" on the accent
+//! blue), so an installed site has the raster sizes launchers ask for without committed
+//! binaries. Each is drawn once per process.
+
+use std::io::Write;
+use std::sync::LazyLock;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+
+/// The accent blue of the favicon and the stylesheet.
+const BACKGROUND: [u8; 4] = [0x1f, 0x5f, 0xbf, 0xff];
+const GLYPH: [u8; 4] = [0xff, 0xff, 0xff, 0xff];
+/// Samples per pixel side for smooth edges.
+const SUPERSAMPLING: u32 = 4;
+
+/// The favicon's geometry, in its 32-unit view box.
+const VIEW: f32 = 32.0;
+const CORNER: f32 = 7.0;
+/// The "T": its bar and its stem, as (left, top, right, bottom).
+const BAR: [f32; 4] = [9.0, 9.0, 23.0, 12.5];
+const STEM: [f32; 4] = [14.2, 12.5, 17.8, 24.0];
+
+/// How the icon fills its square.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Rounded corners, the glyph as in the favicon.
+    Rounded,
+    /// Full bleed with the glyph inside the central safe zone, for launchers that cut
+    /// their own shape (`"purpose": "maskable"`).
+    Maskable,
+}
+
+/// One icon the site serves under `/icons/`.
+pub struct Icon {
+    pub file: &'static str,
+    pub size: u32,
+    pub shape: Shape,
+}
+
+/// Every icon, as named in the manifest.
+pub const ICONS: [Icon; 3] = [
+    Icon {
+        file: "icon-192.png",
+        size: 192,
+        shape: Shape::Rounded,
+    },
+    Icon {
+        file: "icon-512.png",
+        size: 512,
+        shape: Shape::Rounded,
+    },
+    Icon {
+        file: "maskable-512.png",
+        size: 512,
+        shape: Shape::Maskable,
+    },
+];
+
+static DRAWN: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
+    ICONS
+        .iter()
+        .map(|icon| encode_png(icon.size, &draw(icon.size, icon.shape)))
+        .collect()
+});
+
+/// The PNG bytes of the icon named `file`, if there is one.
+pub fn png(file: &str) -> Option<&'static [u8]> {
+    let index = ICONS.iter().position(|icon| icon.file == file)?;
+    DRAWN.get(index).map(Vec::as_slice)
+}
+
+fn inside(rect: [f32; 4], x: f32, y: f32) -> bool {
+    x >= rect[0] && x < rect[2] && y >= rect[1] && y < rect[3]
+}
+
+fn inside_rounded_square(x: f32, y: f32) -> bool {
+    let cx = x.clamp(CORNER, VIEW - CORNER);
+    let cy = y.clamp(CORNER, VIEW - CORNER);
+    (x - cx).powi(2) + (y - cy).powi(2) <= CORNER * CORNER
+}
+
+/// What colour the point (in view-box units) is, if any.
+fn colour_at(shape: Shape, x: f32, y: f32) -> Option<[u8; 4]> {
+    let (gx, gy) = match shape {
+        Shape::Rounded => {
+            if !inside_rounded_square(x, y) {
+                return None;
+            }
+            (x, y)
+        }
+        // The safe zone is the central circle of 80% of the width; shrinking the glyph
+        // about the centre keeps it well inside.
+        Shape::Maskable => {
+            let centre = VIEW / 2.0;
+            let scale = 1.0 / 0.8;
+            (centre + (x - centre) * scale, centre + (y - centre) * scale)
+        }
+    };
+    if inside(BAR, gx, gy) || inside(STEM, gx, gy) {
+        Some(GLYPH)
+    } else {
+        Some(BACKGROUND)
+    }
+}
+
+/// The icon as RGBA rows, each pixel the average of its samples.
+fn draw(size: u32, shape: Shape) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((size * size * 4) as usize);
+    let samples = SUPERSAMPLING * SUPERSAMPLING;
+    let unit = VIEW / (size * SUPERSAMPLING) as f32;
+    for py in 0..size {
+        for px in 0..size {
+            let mut sum = [0u32; 4];
+            for sy in 0..SUPERSAMPLING {
+                for sx in 0..SUPERSAMPLING {
+                    let x = ((px * SUPERSAMPLING + sx) as f32 + 0.5) * unit;
+                    let y = ((py * SUPERSAMPLING + sy) as f32 + 0.5) * unit;
+                    if let Some(colour) = colour_at(shape, x, y) {
+                        // Premultiplied, so transparent samples do not darken the edge.
+                        for channel in 0..3 {
+                            sum[channel] += u32::from(colour[channel]);
+                        }
+                        sum[3] += u32::from(colour[3]);
+                    }
+                }
+            }
+            let covered = sum[3] / 255;
+            for channel in 0..3 {
+                pixels.push(sum[channel].checked_div(covered).unwrap_or(0) as u8);
+            }
+            pixels.push((sum[3] / samples) as u8);
+        }
+    }
+    pixels
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
+}
+
+/// A truecolour-with-alpha PNG of `size`×`size` RGBA pixels (no filtering, zlib level 9).
+fn encode_png(size: u32, rgba: &[u8]) -> Vec<u8> {
+    let row = (size * 4) as usize;
+    let mut raw = Vec::with_capacity(rgba.len() + size as usize);
+    for line in rgba.chunks(row) {
+        raw.push(0);
+        raw.extend_from_slice(line);
+    }
+    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::best());
+    // Writing into a Vec cannot fail.
+    let compressed = zlib
+        .write_all(&raw)
+        .and_then(|()| zlib.finish())
+        .unwrap_or_default();
+
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &compressed);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// Reads back what `encode_png` wrote, checking every chunk's CRC.
+    fn decode(png: &[u8]) -> (u32, u32, Vec<u8>) {
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let mut at = 8;
+        let (mut width, mut height, mut idat) = (0, 0, Vec::new());
+        while at < png.len() {
+            let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+            let kind = &png[at + 4..at + 8];
+            let data = &png[at + 8..at + 8 + len];
+            let crc = u32::from_be_bytes(png[at + 8 + len..at + 12 + len].try_into().unwrap());
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(kind);
+            hasher.update(data);
+            assert_eq!(hasher.finalize(), crc, "CRC of {:?}", kind);
+            match kind {
+                b"IHDR" => {
+                    width = u32::from_be_bytes(data[0..4].try_into().unwrap());
+                    height = u32::from_be_bytes(data[4..8].try_into().unwrap());
+                    assert_eq!(&data[8..], &[8, 6, 0, 0, 0]);
+                }
+                b"IDAT" => idat.extend_from_slice(data),
+                _ => {}
+            }
+            at += 12 + len;
+        }
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(&idat[..])
+            .read_to_end(&mut raw)
+            .unwrap();
+        let mut rgba = Vec::new();
+        for line in raw.chunks((width * 4 + 1) as usize) {
+            assert_eq!(line[0], 0, "filter byte");
+            rgba.extend_from_slice(&line[1..]);
+        }
+        (width, height, rgba)
+    }
+
+    fn pixel(rgba: &[u8], size: u32, x: u32, y: u32) -> [u8; 4] {
+        let at = ((y * size + x) * 4) as usize;
+        rgba[at..at + 4].try_into().unwrap()
+    }
+
+    #[test]
+    fn every_icon_is_a_png_of_its_size() {
+        for icon in &ICONS {
+            let (width, height, rgba) = decode(png(icon.file).unwrap());
+            assert_eq!((width, height), (icon.size, icon.size), "{}", icon.file);
+            assert_eq!(rgba.len(), (icon.size * icon.size * 4) as usize);
+        }
+        assert!(png("icon-1024.png").is_none());
+    }
+
+    #[test]
+    fn the_glyph_is_white_on_blue_and_only_the_rounded_icon_has_clear_corners() {
+        let (_, _, rounded) = decode(png("icon-192.png").unwrap());
+        assert_eq!(pixel(&rounded, 192, 0, 0)[3], 0, "corner transparent");
+        assert_eq!(pixel(&rounded, 192, 96, 120), GLYPH, "the stem");
+        assert_eq!(pixel(&rounded, 192, 30, 150), BACKGROUND);
+
+        let (_, _, maskable) = decode(png("maskable-512.png").unwrap());
+        assert_eq!(pixel(&maskable, 512, 0, 0), BACKGROUND, "full bleed");
+        assert_eq!(pixel(&maskable, 512, 256, 300), GLYPH);
+        // Every glyph pixel lies inside the safe zone (the central circle, 40% radius).
+        for y in 0..512 {
+            for x in 0..512 {
+                if pixel(&maskable, 512, x, y)[0] != BACKGROUND[0] {
+                    let (dx, dy) = (x as f32 - 256.0, y as f32 - 256.0);
+                    assert!((dx * dx + dy * dy).sqrt() < 0.4 * 512.0, "({x}, {y})");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// Accessibility of every page type, in Debian's Chromium against a running Tidings at
+// TIDINGS_URL: axe-core (from node_modules, no CDN) checks WCAG 2.1 A and AA on the home,
+// article, story, tag, source, search, briefing, sign-in, account, moderation, console,
+// offline and error pages, in the light and the dark scheme, and fails on any serious or
+// critical violation. Signs in as the admin TIDINGS_ADMIN (password TIDINGS_ADMIN_PASSWORD).
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { base, demoArticles, demoStory, launch, reporter } from './support.mjs';
+
+const admin = process.env.TIDINGS_ADMIN;
+const adminPassword = process.env.TIDINGS_ADMIN_PASSWORD;
+if (!admin || !adminPassword) throw new Error('set TIDINGS_ADMIN and TIDINGS_ADMIN_PASSWORD');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const articles = await demoArticles();
+const article = articles.find((a) => a.tags.length > 0) ?? articles[0];
+const story = await demoStory();
+const tag = article.tags[0]?.slug;
+const source = article.publisher_slug;
+assert.ok(tag && source, `an article with a tag and a source: ${JSON.stringify(article).slice(0, 300)}`);
+const word = article.title.split(/\s+/).find((w) => w.length > 4) ?? 'news';
+
+const anonymousPages = {
+  home: '/',
+  article: `/article/${article.id}`,
+  story: `/story/${story}`,
+  tag: `/tag/${encodeURIComponent(tag)}`,
+  source: `/source/${encodeURIComponent(source)}`,
+  search: `/search?q=${encodeURIComponent(word)}`,
+  'empty search': '/search?q=zzzzqqqq',
+  briefing: '/briefing',
+  'sign-in': '/account/signin',
+  register: '/account/register',
+  'second page': '/?page=2',
+  offline: '/offline',
+  error: '/article/999999999',
+};
+const adminPages = {
+  'article, signed in': `/article/${article.id}`,
+  account: '/account',
+  moderation: '/moderation',
+  'moderation log': '/moderation/log',
+  console: '/admin',
+  'console feeds': '/admin/feeds',
+  'console users': '/admin/users',
+  'console jobs': '/admin/jobs',
+  'console settings': '/admin/settings',
+};
+
+async function violations(page, path) {
+  await page.goto(base + path);
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const browser = await launch();
+const { step, failed } = reporter();
+try {
+  for (const colorScheme of ['light', 'dark']) {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    for (const [name, path] of Object.entries(anonymousPages)) {
+      await step(`${name} (${colorScheme}): no serious or critical violation`, async () => {
+        assert.deepEqual(await violations(page, path), []);
+      });
+    }
+    await page.goto(`${base}/account/signin`);
+    await page.fill('#account-name', admin);
+    await page.fill('#account-password', adminPassword);
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/account/signin')),
+      page.click('button[type=submit]:has-text("Sign in")')]);
+    for (const [name, path] of Object.entries(adminPages)) {
+      await step(`${name} (${colorScheme}): no serious or critical violation`, async () => {
+        assert.deepEqual(await violations(page, path), []);
+      });
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+if (failed()) process.exit(1);
