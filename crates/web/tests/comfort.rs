@@ -107,7 +107,11 @@ async fn every_page_links_the_manifest_the_site_script_and_the_shortcuts() {
             &["Port"],
         ))
         .await;
-    for path in ["/".to_owned(), format!("/article/{id}"), "/nowhere".to_owned()] {
+    for path in [
+        "/".to_owned(),
+        format!("/article/{id}"),
+        "/nowhere".to_owned(),
+    ] {
         let page = app.get(&path).await;
         assert_eq!(
             page.attrs("link[rel=manifest]", "href"),

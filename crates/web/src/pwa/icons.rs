@@ -126,8 +126,8 @@ fn draw(size: u32, shape: Shape) -> Vec<u8> {
                 }
             }
             let covered = sum[3] / 255;
-            for channel in 0..3 {
-                pixels.push(sum[channel].checked_div(covered).unwrap_or(0) as u8);
+            for channel in &sum[..3] {
+                pixels.push(channel.checked_div(covered).unwrap_or(0) as u8);
             }
             pixels.push((sum[3] / samples) as u8);
         }
@@ -173,6 +173,7 @@ fn encode_png(size: u32, rgba: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::io::Read;

@@ -120,15 +120,20 @@ fn shell_urls() -> Vec<String> {
 /// offline page shows it) and with the worker's own text, so a deploy that changes any of
 /// them installs a new worker and replaces the old shell.
 pub fn service_worker_script(site: &SiteConfig) -> String {
+    format!("const SHELL = {};\n{SERVICE_WORKER_JS}", shell(site))
+}
+
+/// What the worker is told: the shell's files and version, the offline page, how many
+/// articles to keep.
+fn shell(site: &SiteConfig) -> serde_json::Value {
     let urls = shell_urls();
     let fingerprint = format!("{}\n{}\n{}", site.title, urls.join("\n"), SERVICE_WORKER_JS);
-    let shell = serde_json::json!({
+    serde_json::json!({
         "version": format!("{:016x}", assets::fnv1a(fingerprint.as_bytes())),
         "urls": urls,
         "offline": OFFLINE_PATH,
         "keep": KEPT_ARTICLES,
-    });
-    format!("const SHELL = {shell};\n{SERVICE_WORKER_JS}")
+    })
 }
 
 /// Browsers check the worker for updates on navigation; `no-cache` makes every check reach
@@ -175,6 +180,7 @@ async fn offline(State(state): State<AppState>) -> Result<Response, WebError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -212,31 +218,26 @@ mod tests {
 
     #[test]
     fn the_worker_precaches_the_current_shell_and_changes_with_it() {
+        let tidings = shell(&site("Tidings"));
+        let urls = tidings["urls"].as_array().unwrap();
+        for wanted in [
+            assets::css_href(),
+            assets::site_js_href(),
+            OFFLINE_PATH.into(),
+        ] {
+            assert!(urls.iter().any(|u| *u == *wanted), "{wanted} in {urls:?}");
+        }
+        assert_eq!(tidings["keep"], KEPT_ARTICLES);
         let script = service_worker_script(&site("Tidings"));
-        let (first, rest) = script.split_once('\n').unwrap();
-        let shell: serde_json::Value = serde_json::from_str(
-            first
-                .strip_prefix("const SHELL = ")
-                .and_then(|s| s.strip_suffix(';'))
-                .unwrap(),
-        )
-        .unwrap();
-        let urls: Vec<&str> = shell["urls"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u.as_str().unwrap())
-            .collect();
-        assert!(urls.contains(&assets::css_href().as_str()));
-        assert!(urls.contains(&assets::site_js_href().as_str()));
-        assert!(urls.contains(&OFFLINE_PATH));
-        assert_eq!(shell["keep"], KEPT_ARTICLES);
-        assert_eq!(rest, SERVICE_WORKER_JS);
-        let renamed = service_worker_script(&site("Other News"));
+        assert_eq!(
+            script,
+            format!("const SHELL = {tidings};\n{SERVICE_WORKER_JS}")
+        );
+        let renamed = shell(&site("Other News"));
         assert_ne!(
-            renamed.lines().next(),
-            Some(first),
+            renamed["version"], tidings["version"],
             "a new title is a new shell"
         );
+        assert_eq!(renamed["urls"], tidings["urls"]);
     }
 }
