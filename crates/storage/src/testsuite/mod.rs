@@ -15,6 +15,7 @@ pub mod articles;
 pub mod cache_stamps;
 pub mod coordination;
 pub mod feeds;
+pub mod follows;
 pub mod headlines;
 pub mod lists;
 pub mod raw_pages;
@@ -179,6 +180,10 @@ macro_rules! for_each_check {
             stories::neighbours_keep_the_last_similarity_and_skip_missing_articles,
             story_revisions::a_merge_moves_articles_and_leaves_a_redirect,
             story_revisions::a_split_moves_articles_into_a_new_story,
+            follows::follows_are_unique_listed_and_removed,
+            follows::for_you_mixes_follows_by_story_and_skips_read_stories,
+            follows::followed_stories_mark_new_coverage_until_visited,
+            follows::saved_articles_page_and_refuse_unknown_articles,
         );
         $shared!(
             shared_database::concurrent_inserts_store_an_article_once,
