@@ -1,6 +1,7 @@
-//! What both backends' follow code shares: the checks before an article is saved.
+//! What both backends' follow code shares: the checks before an article is saved and
+//! reading a stored follow kind.
 
-use tidings_core::{ArticleId, MAX_SAVED_ARTICLES, StorageError, StorageResult};
+use tidings_core::{ArticleId, FollowKind, MAX_SAVED_ARTICLES, StorageError, StorageResult};
 
 /// `Invalid` unless the article exists and the reader may save one more.
 pub(crate) fn check_saveable(article: ArticleId, exists: bool, saved: i64) -> StorageResult<()> {
@@ -15,4 +16,10 @@ pub(crate) fn check_saveable(article: ArticleId, exists: bool, saved: i64) -> St
         )));
     }
     Ok(())
+}
+
+/// A stored follow kind; an unknown one is a `Backend` error, never a panic.
+pub(crate) fn stored_kind(text: &str) -> StorageResult<FollowKind> {
+    FollowKind::parse(text)
+        .ok_or_else(|| StorageError::Backend(format!("stored follow kind {text:?} is unknown")))
 }

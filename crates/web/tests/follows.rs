@@ -11,9 +11,8 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::Duration;
 use reader_support::{Browser, Site};
-use tidings_core::{
-    FollowStore, InsertOutcome, Role, Storage, StoryPlacement, StoryStore, TokenScope,
-};
+use tidings_core::{FollowStore, Role, TokenScope};
+use tidings_storage::testsuite::insert_placed;
 
 use crate::common::article;
 
@@ -27,28 +26,8 @@ async fn story_article(
     tags: &[&str],
     story: Option<i64>,
 ) -> (i64, i64) {
-    let id = match site
-        .storage
-        .insert_article(article(publisher, title, Duration::hours(hours_ago), tags))
-        .await
-        .unwrap()
-    {
-        InsertOutcome::Inserted(id) => id,
-        other => panic!("{other:?}"),
-    };
-    let story = site
-        .storage
-        .place_in_story(StoryPlacement {
-            article_id: id,
-            story,
-            copy_of: None,
-            original_of: Vec::new(),
-            neighbours: Vec::new(),
-            tags: None,
-        })
-        .await
-        .unwrap();
-    (id, story)
+    let stored = article(publisher, title, Duration::hours(hours_ago), tags);
+    insert_placed(site.storage.as_ref(), stored, story).await
 }
 
 /// Submits the form whose action is `action` on the page at `page`, with its hidden fields.
@@ -396,24 +375,17 @@ async fn the_api_lists_and_changes_follows_and_saved_articles_by_scope() {
     let json: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
     assert_eq!(json["items"][0]["article"]["id"], id);
     assert_eq!(json["has_more"], false);
-    let removed = client
-        .send(api(
-            "DELETE",
-            &format!("/api/v1/me/saved/{id}"),
-            &acting,
-            None,
-        ))
-        .await;
-    assert_eq!(removed.status, 204);
-    let again = client
-        .send(api(
-            "DELETE",
-            &format!("/api/v1/me/saved/{id}"),
-            &acting,
-            None,
-        ))
-        .await;
-    assert_eq!(again.status, 404);
+    for expected in [204, 404] {
+        let removed = client
+            .send(api(
+                "DELETE",
+                &format!("/api/v1/me/saved/{id}"),
+                &acting,
+                None,
+            ))
+            .await;
+        assert_eq!(removed.status, expected, "removing a saved article twice");
+    }
     let unfollowed = client
         .send(api("DELETE", "/api/v1/me/follows/tag/ports", &acting, None))
         .await;

@@ -139,7 +139,7 @@ async fn assert_same(from: &dyn Storage, to: &dyn Storage, stored: &Stored) {
             .expect("marks")
             .read_at,
         Some(hours_after_base(3)),
-        "the read mark moved"
+        "the read mark came across"
     );
     assert_eq!(
         to.story(stored.story).await.expect("story"),

@@ -3,9 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::PgPool;
 use tidings_core::{
-    ArticleId, ArticleMarks, Follow, FollowKind, FollowStore, FollowTarget, ForYouStory,
-    PageRequest, Paged, SavedArticle, StorageError, StorageResult, StoryId, UserId,
+    ArticleId, ArticleMarks, Follow, FollowStore, FollowTarget, ForYouStory, PageRequest, Paged,
+    SavedArticle, StorageResult, StoryId, UserId,
 };
 
 use super::PostgresStorage;
@@ -13,7 +14,8 @@ use super::db_errors::db_error;
 use super::lists::{CARD_COLUMNS, limit_offset, with_tags};
 use super::rows::CardRow;
 use super::timestamps::checked;
-use crate::follow_rules::check_saveable;
+use crate::admin_rules::has_more;
+use crate::follow_rules::{check_saveable, stored_kind};
 
 /// The stories a reader's follows reach, each once: `?1` is the reader.
 const FOLLOWED_STORIES: &str = "
@@ -62,8 +64,8 @@ impl FollowStore for PostgresStorage {
         .bind(target.kind.as_str())
         .bind(&target.key)
         .bind(label)
-        .bind(&at)
-        .bind(&at)
+        .bind(at)
+        .bind(at)
         .execute(&self.pool)
         .await
         .map_err(db_error)?;
@@ -93,11 +95,11 @@ impl FollowStore for PostgresStorage {
         .map_err(db_error)?;
         rows.into_iter()
             .map(|(kind, key, label, created_at)| {
-                let kind = FollowKind::parse(&kind).ok_or_else(|| {
-                    StorageError::Backend(format!("stored follow kind {kind:?} is unknown"))
-                })?;
                 Ok(Follow {
-                    target: FollowTarget { kind, key },
+                    target: FollowTarget {
+                        kind: stored_kind(&kind)?,
+                        key,
+                    },
                     label,
                     created_at,
                 })
@@ -218,13 +220,7 @@ impl FollowStore for PostgresStorage {
     }
 
     async fn unsave_article(&self, user: UserId, article: ArticleId) -> StorageResult<bool> {
-        let done = sqlx::query("DELETE FROM saved_articles WHERE user_id = $1 AND article_id = $2")
-            .bind(user)
-            .bind(article)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        delete_mark(&self.pool, "saved_articles", user, article).await
     }
 
     async fn saved_articles(
@@ -233,7 +229,7 @@ impl FollowStore for PostgresStorage {
         page: PageRequest,
     ) -> StorageResult<Paged<SavedArticle>> {
         let (limit, offset) = limit_offset(page);
-        let mut rows: Vec<SavedRow> = sqlx::query_as(&format!(
+        let rows: Vec<SavedRow> = sqlx::query_as(&format!(
             "SELECT {CARD_COLUMNS}, s.saved_at, r.read_at FROM saved_articles s
              JOIN articles a ON a.id = s.article_id
              LEFT JOIN read_marks r ON r.user_id = s.user_id AND r.article_id = s.article_id
@@ -245,9 +241,10 @@ impl FollowStore for PostgresStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        let per_page = PageRequest::new(page.page, page.per_page).per_page as usize;
-        let has_more = rows.len() > per_page;
-        rows.truncate(per_page);
+        let Paged {
+            items: rows,
+            has_more,
+        } = has_more(rows, page);
         let mut marks = Vec::with_capacity(rows.len());
         let mut cards = Vec::with_capacity(rows.len());
         for row in rows {
@@ -289,13 +286,7 @@ impl FollowStore for PostgresStorage {
     }
 
     async fn mark_unread(&self, user: UserId, article: ArticleId) -> StorageResult<bool> {
-        let done = sqlx::query("DELETE FROM read_marks WHERE user_id = $1 AND article_id = $2")
-            .bind(user)
-            .bind(article)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        delete_mark(&self.pool, "read_marks", user, article).await
     }
 
     async fn article_marks(&self, user: UserId, article: ArticleId) -> StorageResult<ArticleMarks> {
@@ -310,4 +301,23 @@ impl FollowStore for PostgresStorage {
         .map_err(db_error)?;
         Ok(ArticleMarks { saved_at, read_at })
     }
+}
+
+/// Removes the reader's row for `article` from `table` (saved articles or read marks);
+/// whether there was one.
+async fn delete_mark(
+    pool: &PgPool,
+    table: &str,
+    user: UserId,
+    article: ArticleId,
+) -> StorageResult<bool> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE user_id = $1 AND article_id = $2"
+    ))
+    .bind(user)
+    .bind(article)
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
 }

@@ -3,9 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
 use tidings_core::{
-    ArticleId, ArticleMarks, Follow, FollowKind, FollowStore, FollowTarget, ForYouStory,
-    PageRequest, Paged, SavedArticle, StorageError, StorageResult, StoryId, UserId,
+    ArticleId, ArticleMarks, Follow, FollowStore, FollowTarget, ForYouStory, PageRequest, Paged,
+    SavedArticle, StorageResult, StoryId, UserId,
 };
 
 use super::SqliteStorage;
@@ -13,7 +14,8 @@ use super::db_errors::db_error;
 use super::lists::{CARD_COLUMNS, limit_offset, with_tags};
 use super::rows::CardRow;
 use super::timestamps::{decode, decode_opt, encode};
-use crate::follow_rules::check_saveable;
+use crate::admin_rules::has_more;
+use crate::follow_rules::{check_saveable, stored_kind};
 
 /// The stories a reader's follows reach, each once: `?1` is the reader.
 const FOLLOWED_STORIES: &str = "
@@ -92,11 +94,11 @@ impl FollowStore for SqliteStorage {
         .map_err(db_error)?;
         rows.into_iter()
             .map(|(kind, key, label, created_at)| {
-                let kind = FollowKind::parse(&kind).ok_or_else(|| {
-                    StorageError::Backend(format!("stored follow kind {kind:?} is unknown"))
-                })?;
                 Ok(Follow {
-                    target: FollowTarget { kind, key },
+                    target: FollowTarget {
+                        kind: stored_kind(&kind)?,
+                        key,
+                    },
                     label,
                     created_at: decode("follows.created_at", &created_at)?,
                 })
@@ -221,13 +223,7 @@ impl FollowStore for SqliteStorage {
     }
 
     async fn unsave_article(&self, user: UserId, article: ArticleId) -> StorageResult<bool> {
-        let done = sqlx::query("DELETE FROM saved_articles WHERE user_id = ? AND article_id = ?")
-            .bind(user)
-            .bind(article)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        delete_mark(&self.pool, "saved_articles", user, article).await
     }
 
     async fn saved_articles(
@@ -236,7 +232,7 @@ impl FollowStore for SqliteStorage {
         page: PageRequest,
     ) -> StorageResult<Paged<SavedArticle>> {
         let (limit, offset) = limit_offset(page);
-        let mut rows: Vec<SavedRow> = sqlx::query_as(&format!(
+        let rows: Vec<SavedRow> = sqlx::query_as(&format!(
             "SELECT {CARD_COLUMNS}, s.saved_at, r.read_at FROM saved_articles s
              JOIN articles a ON a.id = s.article_id
              LEFT JOIN read_marks r ON r.user_id = s.user_id AND r.article_id = s.article_id
@@ -248,9 +244,10 @@ impl FollowStore for SqliteStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        let per_page = PageRequest::new(page.page, page.per_page).per_page as usize;
-        let has_more = rows.len() > per_page;
-        rows.truncate(per_page);
+        let Paged {
+            items: rows,
+            has_more,
+        } = has_more(rows, page);
         let mut marks = Vec::with_capacity(rows.len());
         let mut cards = Vec::with_capacity(rows.len());
         for row in rows {
@@ -295,13 +292,7 @@ impl FollowStore for SqliteStorage {
     }
 
     async fn mark_unread(&self, user: UserId, article: ArticleId) -> StorageResult<bool> {
-        let done = sqlx::query("DELETE FROM read_marks WHERE user_id = ? AND article_id = ?")
-            .bind(user)
-            .bind(article)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        delete_mark(&self.pool, "read_marks", user, article).await
     }
 
     async fn article_marks(&self, user: UserId, article: ArticleId) -> StorageResult<ArticleMarks> {
@@ -319,4 +310,23 @@ impl FollowStore for SqliteStorage {
             read_at: decode_opt("read_marks.read_at", read_at.as_deref())?,
         })
     }
+}
+
+/// Removes the reader's row for `article` from `table` (saved articles or read marks);
+/// whether there was one.
+async fn delete_mark(
+    pool: &SqlitePool,
+    table: &str,
+    user: UserId,
+    article: ArticleId,
+) -> StorageResult<bool> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE user_id = ? AND article_id = ?"
+    ))
+    .bind(user)
+    .bind(article)
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
 }

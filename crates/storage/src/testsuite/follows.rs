@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tidings_core::{
-    FollowKind, FollowTarget, NewUser, PageRequest, Role, Storage, StorageError, StoryPlacement,
-    UserId,
+    FollowKind, FollowTarget, NewUser, PageRequest, Role, Storage, StorageError, UserId,
 };
 
-use super::{hours_after_base, insert_new, sample_article, tags};
+use super::{hours_after_base, insert_new, insert_placed, sample_article, tags};
 
 async fn reader(storage: &dyn Storage, name: &str) -> UserId {
     storage
@@ -41,19 +40,7 @@ async fn placed(
         Some(hours_after_base(hour)),
     );
     article.tags = tags(&[tag]);
-    let id = insert_new(storage, article).await;
-    let story = storage
-        .place_in_story(StoryPlacement {
-            article_id: id,
-            story,
-            copy_of: None,
-            original_of: Vec::new(),
-            neighbours: Vec::new(),
-            tags: None,
-        })
-        .await
-        .expect("placed");
-    (id, story)
+    insert_placed(storage, article, story).await
 }
 
 fn target(kind: FollowKind, key: &str) -> FollowTarget {

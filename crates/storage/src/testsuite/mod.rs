@@ -30,7 +30,7 @@ pub use temp_postgres::{DEFAULT_TEST_POSTGRES_URL, TEST_POSTGRES_URL_VAR, TempPo
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tidings_core::{
     ArticleId, BodySource, InsertOutcome, KeyTerm, NewArticle, NewFeed, RepublishPolicy, Storage,
-    Tag,
+    StoryId, StoryPlacement, Tag,
 };
 
 /// A fixed instant the fixtures' times are measured from.
@@ -112,6 +112,29 @@ pub async fn insert_new(storage: &dyn Storage, article: NewArticle) -> ArticleId
         Ok(InsertOutcome::Duplicate(id)) => panic!("{url} was taken for a duplicate of {id}"),
         Err(e) => panic!("inserting {url} failed: {e}"),
     }
+}
+
+/// Stores `article` (panicking unless it was new) and places it in `story`, a new story when
+/// `None`; returns the article and its story.
+pub async fn insert_placed(
+    storage: &dyn Storage,
+    article: NewArticle,
+    story: Option<StoryId>,
+) -> (ArticleId, StoryId) {
+    let id = insert_new(storage, article).await;
+    let placement = StoryPlacement {
+        article_id: id,
+        story,
+        copy_of: None,
+        original_of: Vec::new(),
+        neighbours: Vec::new(),
+        tags: None,
+    };
+    let story = storage
+        .place_in_story(placement)
+        .await
+        .unwrap_or_else(|e| panic!("placing article {id} failed: {e}"));
+    (id, story)
 }
 
 /// Every check of the suite, once. `$single` receives the checks over one storage and

@@ -287,21 +287,13 @@ fn opml(site: &str, reader: &str, base: &str, groups: &[FollowGroup]) -> String 
     out
 }
 
+/// Text for an XML attribute: escaped, without the control characters XML 1.0 cannot carry.
 fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    crate::article_body::escape_html(&allowed)
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@
 //! home page is their For you page when they follow anything, rendered for them alone.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -43,17 +45,9 @@ pub(super) async fn signed_in_page(
     let uri = parts.uri.clone();
     let method = parts.method.clone();
     let headers = parts.headers.clone();
-    // The shared page is the anonymous reader's: render it without the reader's cookies.
-    let mut anonymous = parts;
-    anonymous.headers.remove(header::COOKIE);
-    let key = uri.to_string();
-    let request = Request::from_parts(anonymous, body);
-    let (page, origin) = match cached_or_rendered(state, cache, key, request, next).await {
+    let (page, origin) = match shared_page(state, cache, parts, body, next).await {
         Ok(found) => found,
-        Err(mut response) => {
-            mark(&mut response, PRIVATE);
-            return response;
-        }
+        Err(response) => return response,
     };
     let Some(user) = viewer.user.as_ref().map(|u| u.id) else {
         // The cookie names no live session: the anonymous page it is.
@@ -94,6 +88,27 @@ pub(super) async fn signed_in_page(
         Err(error) => return error.into_response(),
     };
     personal_response(&page, html, &method, &headers)
+}
+
+/// The shared page for the request: the anonymous reader's, so it is served or rendered
+/// without the reader's cookies. `Err` is a response that is no cacheable page, marked
+/// private.
+async fn shared_page(
+    state: &AppState,
+    cache: &PageCache,
+    mut parts: Parts,
+    body: Body,
+    next: Next,
+) -> Result<(Arc<CachedPage>, &'static str), Response> {
+    parts.headers.remove(header::COOKIE);
+    let key = parts.uri.to_string();
+    let request = Request::from_parts(parts, body);
+    cached_or_rendered(state, cache, key, request, next)
+        .await
+        .map_err(|mut response| {
+            mark(&mut response, PRIVATE);
+            response
+        })
 }
 
 /// The page with each fragment in place of its range (ranges that do not overlap).
@@ -141,16 +156,9 @@ pub(super) async fn signed_in_home(
         Ok(false) => {
             let method = parts.method.clone();
             let headers = parts.headers.clone();
-            let key = parts.uri.to_string();
-            let mut anonymous = parts;
-            anonymous.headers.remove(header::COOKIE);
-            let request = Request::from_parts(anonymous, body);
-            match cached_or_rendered(state, cache, key, request, next).await {
+            match shared_page(state, cache, parts, body, next).await {
                 Ok((page, origin)) => page_response(&page, &method, &headers, PRIVATE, origin),
-                Err(mut response) => {
-                    mark(&mut response, PRIVATE);
-                    response
-                }
+                Err(response) => response,
             }
         }
         Err(error) => error.into_response(),
