@@ -15,7 +15,7 @@ use super::lists::{CARD_COLUMNS, limit_offset, with_tags};
 use super::rows::CardRow;
 use super::timestamps::checked;
 use crate::admin_rules::has_more;
-use crate::follow_rules::{check_saveable, stored_kind};
+use crate::follow_rules::{check_saveable, stored_kind, with_new_coverage};
 
 /// The stories a reader's follows reach, each once: `?1` is the reader.
 const FOLLOWED_STORIES: &str = "
@@ -174,18 +174,7 @@ impl FollowStore for PostgresStorage {
             .await
             .map_err(db_error)?;
         let stories = super::stories::summaries(&self.pool, ids, page).await?;
-        let mut items = Vec::with_capacity(stories.items.len());
-        for story in stories.items {
-            let new_coverage = self.story_has_new_coverage(user, story.id).await?;
-            items.push(ForYouStory {
-                story,
-                new_coverage,
-            });
-        }
-        Ok(Paged {
-            items,
-            has_more: stories.has_more,
-        })
+        with_new_coverage(self, user, stories).await
     }
 
     async fn save_article(

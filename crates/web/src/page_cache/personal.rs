@@ -37,10 +37,9 @@ pub(super) async fn signed_in_page(
     request: Request,
     next: Next,
 ) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let viewer = match Viewer::from_request_parts(&mut parts, state).await {
-        Ok(viewer) => viewer,
-        Err(error) => return error.into_response(),
+    let (viewer, parts, body) = match viewer_of(state, request).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let uri = parts.uri.clone();
     let method = parts.method.clone();
@@ -88,6 +87,15 @@ pub(super) async fn signed_in_page(
         Err(error) => return error.into_response(),
     };
     personal_response(&page, html, &method, &headers)
+}
+
+/// Who sent the request, with the request taken apart; `Err` is the error's response.
+async fn viewer_of(state: &AppState, request: Request) -> Result<(Viewer, Parts, Body), Response> {
+    let (mut parts, body) = request.into_parts();
+    match Viewer::from_request_parts(&mut parts, state).await {
+        Ok(viewer) => Ok((viewer, parts, body)),
+        Err(error) => Err(error.into_response()),
+    }
 }
 
 /// The shared page for the request: the anonymous reader's, so it is served or rendered
@@ -139,10 +147,9 @@ pub(super) async fn signed_in_home(
     request: Request,
     next: Next,
 ) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let viewer = match Viewer::from_request_parts(&mut parts, state).await {
-        Ok(viewer) => viewer,
-        Err(error) => return error.into_response(),
+    let (viewer, parts, body) = match viewer_of(state, request).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let view = Query::<HomeQuery>::try_from_uri(&parts.uri)
         .map(|Query(q)| q.view)
