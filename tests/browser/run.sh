@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real-browser tests (readers and comments, the operator's console, comfort: dark
-# scheme, keyboard shortcuts, offline reading; accessibility with axe-core): builds Tidings, serves the demo site on a free loopback port with a
+# The real-browser tests (readers and comments, follows and For you, the operator's console,
+# comfort: dark scheme, keyboard shortcuts, offline reading; accessibility with axe-core): builds Tidings, serves the demo site on a free loopback port with a
 # temporary data directory, and drives Debian's Chromium through playwright-core against it.
 # Chromium is installed with apt only when running as root and either CI=true or
 # TIDINGS_INSTALL_CHROMIUM=1. Set TIDINGS_BIN to test an existing binary.
@@ -65,7 +65,7 @@ TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false TIDINGS_LOG=warn \
   >"$data/server.log" 2>&1 &
 server_pid=$!
 
-for test in comments admin comfort a11y; do
+for test in comments follows admin comfort a11y; do
   if ! TIDINGS_URL="http://127.0.0.1:$site_port" CHROMIUM="$chromium_bin" \
     TIDINGS_ADMIN="$admin_name" TIDINGS_ADMIN_PASSWORD="$admin_password" \
     node "$here/$test.test.mjs"; then

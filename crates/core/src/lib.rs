@@ -8,6 +8,7 @@ mod admin;
 mod ai_cache;
 mod coordination;
 mod english;
+mod follows;
 mod headline;
 mod names;
 mod raw_pages;
@@ -27,6 +28,10 @@ pub use coordination::{
     CacheStamps, CoordinationStore, DeadJob, Job, JobCounts, JobId, LeaderGuard, NewJob,
 };
 pub use english::{FUNCTION_WORDS, WEEKDAYS_AND_MONTHS, is_function_word, is_weekday_or_month};
+pub use follows::{
+    ArticleMarks, Follow, FollowKind, FollowStore, FollowTarget, ForYouStory, MAX_FOLLOW_KEY_BYTES,
+    MAX_FOLLOWS, MAX_SAVED_ARTICLES, SavedArticle,
+};
 pub use headline::{clean_title, representative_articles, story_headline};
 pub use names::{name_key, name_skeleton, normalize_name};
 pub use raw_pages::{

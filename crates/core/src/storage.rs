@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::types::*;
-use crate::{AccountStore, AdminStore, AiStore, CoordinationStore, RawPageStore, StoryStore};
+use crate::{
+    AccountStore, AdminStore, AiStore, CoordinationStore, FollowStore, RawPageStore, StoryStore,
+};
 
 /// What can go wrong in storage, in terms callers can act on.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,7 @@ pub trait Storage:
     + AiStore
     + RawPageStore
     + CoordinationStore
+    + FollowStore
     + Send
     + Sync
     + 'static

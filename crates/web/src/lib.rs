@@ -13,6 +13,7 @@ mod article_page;
 mod assets;
 mod client_address;
 mod error;
+mod follows;
 mod header_limit;
 pub mod metrics;
 pub mod page_cache;

@@ -9,6 +9,7 @@ use tidings_core::PageRequest;
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::readers::Viewer;
 use crate::views::{CardView, Chrome, HomePage, ListingPage, Pager, article_count};
 
 /// Articles per list page.
@@ -23,6 +24,14 @@ const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
     pub page: Option<String>,
+}
+
+/// `?page=N&view=all` on the home page (`view=all`: the latest news even for a reader
+/// who follows anything).
+#[derive(Debug, Deserialize)]
+pub struct HomeQuery {
+    pub page: Option<String>,
+    pub view: Option<String>,
 }
 
 /// `?q=...&page=N` on the search page.
@@ -53,9 +62,19 @@ pub fn render(template: &impl Template) -> WebResult<Html<String>> {
 
 pub async fn home(
     State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<HomeQuery>,
+    viewer: Viewer,
 ) -> WebResult<Html<String>> {
     let page = parse_page(query.page.as_deref())?;
+    let view = query.view.as_deref();
+    if crate::follows::wants_for_you(&state, &viewer, view).await? {
+        return crate::follows::for_you(&state, &viewer, page).await;
+    }
+    let extra: &[(&str, &str)] = if view == Some("all") {
+        &[("view", "all")]
+    } else {
+        &[]
+    };
     let now = Utc::now();
     let storage = &state.storage;
     let (articles, stories, mut trending, publishers) = tokio::try_join!(
@@ -82,7 +101,7 @@ pub async fn home(
             .await?,
         pager: Pager::new(
             "/",
-            &[],
+            extra,
             page,
             if stories.items.is_empty() {
                 articles.has_more

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ai::routes())
         .merge(crate::stories::routes())
         .merge(crate::pwa::routes())
+        .merge(crate::follows::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(

@@ -14,29 +14,16 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::Utc;
 use reader_support::{Browser, PASSWORD, Site, open_rules};
-use tidings_core::{AccountStore, NewApiToken, Role, TokenKind, TokenScope, TokenScopes, User};
-use tidings_web::readers::{AccountSettings, hash_token, new_token};
+use tidings_core::{AccountStore, Role, TokenScope, User};
+use tidings_web::readers::{AccountSettings, hash_token};
 
-/// A token for `user` made straight in storage, with these scopes and expiry.
 async fn token_for(
     site: &Site,
     user: &User,
     scopes: &[TokenScope],
     expires_at: Option<chrono::DateTime<Utc>>,
 ) -> String {
-    let token = new_token();
-    site.storage
-        .create_api_token(NewApiToken {
-            user: user.id,
-            token_hash: hash_token(&token),
-            label: "leaked".into(),
-            kind: TokenKind::Api,
-            scopes: TokenScopes::new(scopes),
-            expires_at,
-        })
-        .await
-        .unwrap();
-    token
+    site.api_token(user, scopes, expires_at).await
 }
 
 fn with_bearer(mut request: Request<Body>, token: &str) -> Request<Body> {

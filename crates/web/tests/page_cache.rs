@@ -211,7 +211,7 @@ async fn signed_in_readers_get_the_cached_page_with_their_own_comments() {
     let token = page.attrs("#comment-form input[name=csrf_token]", "value");
     assert_eq!(token.len(), 1);
     assert!(!token[0].is_empty());
-    // Everything but the Comments section is the cached page.
+    // Everything but the reader's controls and the Comments section is the cached page.
     let anonymous = get(&site, &path, &[]).await;
     assert_eq!(origin(&anonymous), "hit");
     assert!(
@@ -219,8 +219,12 @@ async fn signed_in_readers_get_the_cached_page_with_their_own_comments() {
             .attrs("input[name=csrf_token]", "value")
             .is_empty()
     );
-    let before = anonymous.body.split("<!--comments-->").next().unwrap();
+    let (before, rest) = anonymous.body.split_once("<!--reader-->").unwrap();
     assert!(page.body.starts_with(before));
+    let (_, between) = rest.split_once("<!--/reader-->").unwrap();
+    let between = between.split("<!--comments-->").next().unwrap();
+    assert!(page.body.contains(between));
+    assert_eq!(page.texts("#save-button"), ["Save for later"]);
     let etag = page.header("etag").unwrap().to_owned();
     let again = ann
         .send(

@@ -392,6 +392,58 @@ impl RawPageStore for BrokenStorage {
 }
 
 #[async_trait]
+impl FollowStore for BrokenStorage {
+    async fn follow(
+        &self,
+        _: i64,
+        _: &FollowTarget,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> StorageResult<bool> {
+        broken()
+    }
+    async fn unfollow(&self, _: i64, _: &FollowTarget) -> StorageResult<bool> {
+        broken()
+    }
+    async fn follows(&self, _: i64) -> StorageResult<Vec<Follow>> {
+        broken()
+    }
+    async fn follows_anything(&self, _: i64) -> StorageResult<bool> {
+        broken()
+    }
+    async fn is_following(&self, _: i64, _: &FollowTarget) -> StorageResult<bool> {
+        broken()
+    }
+    async fn story_has_new_coverage(&self, _: i64, _: i64) -> StorageResult<bool> {
+        broken()
+    }
+    async fn visit_story(&self, _: i64, _: i64, _: DateTime<Utc>) -> StorageResult<()> {
+        broken()
+    }
+    async fn for_you(&self, _: i64, _: PageRequest) -> StorageResult<Paged<ForYouStory>> {
+        broken()
+    }
+    async fn save_article(&self, _: i64, _: ArticleId, _: DateTime<Utc>) -> StorageResult<bool> {
+        broken()
+    }
+    async fn unsave_article(&self, _: i64, _: ArticleId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn saved_articles(&self, _: i64, _: PageRequest) -> StorageResult<Paged<SavedArticle>> {
+        broken()
+    }
+    async fn mark_read(&self, _: i64, _: ArticleId, _: DateTime<Utc>) -> StorageResult<()> {
+        broken()
+    }
+    async fn mark_unread(&self, _: i64, _: ArticleId) -> StorageResult<bool> {
+        broken()
+    }
+    async fn article_marks(&self, _: i64, _: ArticleId) -> StorageResult<ArticleMarks> {
+        broken()
+    }
+}
+
+#[async_trait]
 impl Storage for BrokenStorage {
     async fn add_feed(&self, _: NewFeed) -> StorageResult<Feed> {
         broken()

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tidings_core::{
-    AiCacheKey, FeedFetchRecord, FeedStatus, ModerationAction, ModerationEntry, NewComment, NewJob,
-    NewUser, RawPage, Role, Storage, StoryPlacement,
+    AiCacheKey, FeedFetchRecord, FeedStatus, FollowKind, FollowTarget, ModerationAction,
+    ModerationEntry, NewComment, NewJob, NewUser, RawPage, Role, Storage, StoryPlacement,
 };
 
 use crate::testsuite::{hours_after_base, insert_new, sample_article, sample_feed, tags, terms};
@@ -118,6 +118,27 @@ pub(super) async fn fill(storage: &dyn Storage) -> Stored {
             .expect("user");
         users.push(user.id);
     }
+    let followed = [
+        (FollowTarget::story(story), "Harbour strike"),
+        (
+            FollowTarget::new(FollowKind::Tag, "harbour").expect("tag"),
+            "Harbour",
+        ),
+    ];
+    for (target, label) in &followed {
+        storage
+            .follow(users[1], target, label, hours_after_base(1))
+            .await
+            .expect("follow");
+    }
+    storage
+        .save_article(users[1], articles[0], hours_after_base(2))
+        .await
+        .expect("save");
+    storage
+        .mark_read(users[1], articles[1], hours_after_base(3))
+        .await
+        .expect("read");
     let later = Utc::now() + chrono::Duration::days(7);
     storage
         .create_session(users[0], "session-hash", later)

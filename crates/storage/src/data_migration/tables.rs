@@ -268,6 +268,39 @@ pub(crate) const TABLES: &[Table] = &[
         columns: &[("day", "day", Date), ("tokens", "tokens", Int)],
     },
     Table {
+        name: "follows",
+        key: &["user_id", "kind", "target"],
+        identity: false,
+        columns: &[
+            ("user_id", "user_id", Int),
+            ("kind", "kind", Text),
+            ("target", "target", Text),
+            ("label", "label", Text),
+            ("created_at", "created_at", Time),
+            ("seen_at", "seen_at", Time),
+        ],
+    },
+    Table {
+        name: "saved_articles",
+        key: &["user_id", "article_id"],
+        identity: false,
+        columns: &[
+            ("user_id", "user_id", Int),
+            ("article_id", "article_id", Int),
+            ("saved_at", "saved_at", Time),
+        ],
+    },
+    Table {
+        name: "read_marks",
+        key: &["user_id", "article_id"],
+        identity: false,
+        columns: &[
+            ("user_id", "user_id", Int),
+            ("article_id", "article_id", Int),
+            ("read_at", "read_at", Time),
+        ],
+    },
+    Table {
         name: "raw_pages",
         key: &["article_id"],
         identity: false,

@@ -118,6 +118,29 @@ async fn assert_same(from: &dyn Storage, to: &dyn Storage, stored: &Stored) {
         2,
         "migrated articles are searchable: {found:?}"
     );
+    let reader = stored.users[1];
+    assert_eq!(
+        to.follows(reader).await.expect("follows"),
+        from.follows(reader).await.expect("follows")
+    );
+    let saved = |p: tidings_core::Paged<tidings_core::SavedArticle>| {
+        p.items
+            .into_iter()
+            .map(|s| (s.card.id, micros(s.saved_at), s.read_at.map(micros)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        saved(to.saved_articles(reader, page).await.expect("saved")),
+        saved(from.saved_articles(reader, page).await.expect("saved"))
+    );
+    assert_eq!(
+        to.article_marks(reader, stored.articles[1])
+            .await
+            .expect("marks")
+            .read_at,
+        Some(hours_after_base(3)),
+        "the read mark came across"
+    );
     assert_eq!(
         to.story(stored.story).await.expect("story"),
         from.story(stored.story).await.expect("story")
@@ -271,6 +294,9 @@ async fn a_filled_installation_reads_back_the_same_from_postgres() {
         ("comments", 3),
         ("jobs", 2),
         ("site_secrets", 1),
+        ("follows", 2),
+        ("saved_articles", 1),
+        ("read_marks", 1),
     ] {
         assert_eq!(totals.get(table), Some(&rows), "{table}");
     }

@@ -382,7 +382,7 @@ async fn story(pool: &PgPool, id: StoryId) -> StorageResult<Option<Story>> {
     }))
 }
 
-async fn summaries(
+pub(super) async fn summaries(
     pool: &PgPool,
     mut ids: Vec<(i64,)>,
     page: PageRequest,

@@ -38,6 +38,13 @@ pub(super) async fn merge(
         "UPDATE stories SET last_at = GREATEST(last_at, (SELECT last_at FROM stories WHERE id = $1))
          WHERE id = $2",
         "UPDATE story_merges SET into_id = $2 WHERE into_id = $1",
+        // Readers following the merged story follow the survivor (once).
+        "UPDATE follows f SET target = $2::bigint::text
+         WHERE f.kind = 'story' AND f.target = $1::bigint::text
+           AND NOT EXISTS (SELECT 1 FROM follows g WHERE g.user_id = f.user_id
+                           AND g.kind = 'story' AND g.target = $2::bigint::text)",
+        "DELETE FROM follows WHERE kind = 'story' AND target = $1::bigint::text
+           AND target <> $2::bigint::text",
     ];
     for sql in statements {
         sqlx::query(sql)

@@ -10,6 +10,7 @@ mod comments;
 mod coordination;
 mod db_errors;
 mod feeds;
+mod follows;
 mod lists;
 mod moderation;
 mod raw_pages;

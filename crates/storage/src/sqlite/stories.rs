@@ -385,7 +385,7 @@ async fn story(pool: &SqlitePool, id: StoryId) -> StorageResult<Option<Story>> {
     }))
 }
 
-async fn summaries(
+pub(super) async fn summaries(
     pool: &SqlitePool,
     mut ids: Vec<(i64,)>,
     page: PageRequest,

@@ -39,7 +39,7 @@ pub(super) async fn merge(
             )));
         }
     }
-    let statements: [(&str, [i64; 2]); 3] = [
+    let statements: [(&str, [i64; 2]); 5] = [
         (
             "UPDATE articles SET story_id = ?2 WHERE story_id = ?1",
             [from, into],
@@ -51,6 +51,17 @@ pub(super) async fn merge(
         ),
         (
             "UPDATE story_merges SET into_id = ?2 WHERE into_id = ?1",
+            [from, into],
+        ),
+        // Readers following the merged story follow the survivor (once).
+        (
+            "UPDATE OR IGNORE follows SET target = CAST(?2 AS TEXT)
+             WHERE kind = 'story' AND target = CAST(?1 AS TEXT)",
+            [from, into],
+        ),
+        (
+            "DELETE FROM follows WHERE kind = 'story' AND target = CAST(?1 AS TEXT)
+               AND target <> CAST(?2 AS TEXT)",
             [from, into],
         ),
     ];

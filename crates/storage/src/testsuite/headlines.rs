@@ -2,9 +2,9 @@
 //! coverage, not merely the oldest article's, cleaned of labels, and the same on the story
 //! and on story lists.
 
-use tidings_core::{PageRequest, Storage, StoryPlacement};
+use tidings_core::{PageRequest, Storage};
 
-use super::{hours_after_base, insert_new, sample_article};
+use super::{hours_after_base, insert_placed, sample_article};
 
 pub async fn stories_are_headlined_by_the_coverage_not_the_oldest_title(storage: &dyn Storage) {
     let titles = [
@@ -18,29 +18,13 @@ pub async fn stories_are_headlined_by_the_coverage_not_the_oldest_title(storage:
     ];
     let mut story = None;
     for (hour, (publisher, title)) in titles.iter().enumerate() {
-        let id = insert_new(
-            storage,
-            sample_article(
-                publisher,
-                &format!("https://{}.example/{hour}", publisher.to_lowercase()),
-                title,
-                Some(hours_after_base(hour as i64)),
-            ),
-        )
-        .await;
-        story = Some(
-            storage
-                .place_in_story(StoryPlacement {
-                    article_id: id,
-                    story,
-                    copy_of: None,
-                    original_of: Vec::new(),
-                    neighbours: Vec::new(),
-                    tags: None,
-                })
-                .await
-                .expect("placed"),
+        let article = sample_article(
+            publisher,
+            &format!("https://{}.example/{hour}", publisher.to_lowercase()),
+            title,
+            Some(hours_after_base(hour as i64)),
         );
+        story = Some(insert_placed(storage, article, story).await.1);
     }
     let story = story.expect("a story");
     let read = storage

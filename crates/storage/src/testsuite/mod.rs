@@ -15,6 +15,7 @@ pub mod articles;
 pub mod cache_stamps;
 pub mod coordination;
 pub mod feeds;
+pub mod follows;
 pub mod headlines;
 pub mod lists;
 pub mod raw_pages;
@@ -29,7 +30,7 @@ pub use temp_postgres::{DEFAULT_TEST_POSTGRES_URL, TEST_POSTGRES_URL_VAR, TempPo
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tidings_core::{
     ArticleId, BodySource, InsertOutcome, KeyTerm, NewArticle, NewFeed, RepublishPolicy, Storage,
-    Tag,
+    StoryId, StoryPlacement, Tag,
 };
 
 /// A fixed instant the fixtures' times are measured from.
@@ -113,6 +114,29 @@ pub async fn insert_new(storage: &dyn Storage, article: NewArticle) -> ArticleId
     }
 }
 
+/// Stores `article` (panicking unless it was new) and places it in `story`, a new story when
+/// `None`; returns the article and its story.
+pub async fn insert_placed(
+    storage: &dyn Storage,
+    article: NewArticle,
+    story: Option<StoryId>,
+) -> (ArticleId, StoryId) {
+    let id = insert_new(storage, article).await;
+    let placement = StoryPlacement {
+        article_id: id,
+        story,
+        copy_of: None,
+        original_of: Vec::new(),
+        neighbours: Vec::new(),
+        tags: None,
+    };
+    let story = storage
+        .place_in_story(placement)
+        .await
+        .unwrap_or_else(|e| panic!("placing article {id} failed: {e}"));
+    (id, story)
+}
+
 /// Every check of the suite, once. `$single` receives the checks over one storage and
 /// `$shared` those over two storages on one database, each as `module::check` paths relative
 /// to this module, e.g. `for_each_check!(suite, shared_suite)`.
@@ -179,6 +203,10 @@ macro_rules! for_each_check {
             stories::neighbours_keep_the_last_similarity_and_skip_missing_articles,
             story_revisions::a_merge_moves_articles_and_leaves_a_redirect,
             story_revisions::a_split_moves_articles_into_a_new_story,
+            follows::follows_are_unique_listed_and_removed,
+            follows::for_you_mixes_follows_by_story_and_skips_read_stories,
+            follows::followed_stories_mark_new_coverage_until_visited,
+            follows::saved_articles_page_and_refuse_unknown_articles,
         );
         $shared!(
             shared_database::concurrent_inserts_store_an_article_once,

@@ -2,9 +2,9 @@
 //! follow to the last survivor, and a new story never takes a merged story's id); a split
 //! moves the named articles into a new story; both refuse what does not hold.
 
-use tidings_core::{PageRequest, Storage, StorageError, StoryPlacement};
+use tidings_core::{PageRequest, Storage, StorageError};
 
-use super::{hours_after_base, insert_new, sample_article};
+use super::{hours_after_base, insert_placed, sample_article};
 
 async fn placed(
     storage: &dyn Storage,
@@ -13,28 +13,13 @@ async fn placed(
     hour: i64,
     story: Option<i64>,
 ) -> (i64, i64) {
-    let id = insert_new(
-        storage,
-        sample_article(
-            url.split('/').nth(2).unwrap_or(url),
-            url,
-            title,
-            Some(hours_after_base(hour)),
-        ),
-    )
-    .await;
-    let story = storage
-        .place_in_story(StoryPlacement {
-            article_id: id,
-            story,
-            copy_of: None,
-            original_of: Vec::new(),
-            neighbours: Vec::new(),
-            tags: None,
-        })
-        .await
-        .expect("placed");
-    (id, story)
+    let article = sample_article(
+        url.split('/').nth(2).unwrap_or(url),
+        url,
+        title,
+        Some(hours_after_base(hour)),
+    );
+    insert_placed(storage, article, story).await
 }
 
 async fn members(storage: &dyn Storage, story: i64) -> Vec<i64> {

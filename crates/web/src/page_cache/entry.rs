@@ -15,6 +15,11 @@ use tidings_core::CacheStamps;
 /// strips HTML comments, so these cannot occur in an article's text).
 pub(super) const COMMENTS_START: &str = "<!--comments-->";
 pub(super) const COMMENTS_END: &str = "<!--/comments-->";
+/// Marks around the reader's controls (follow, save, read marks) on the article, tag,
+/// source and story pages: a sign-in prompt in the shared page, the reader's own buttons
+/// for a signed-in reader.
+pub(super) const READER_START: &str = "<!--reader-->";
+pub(super) const READER_END: &str = "<!--/reader-->";
 
 /// Brotli quality and window for stored pages: near the best ratio at a few milliseconds a
 /// page, paid once per render.
@@ -63,6 +68,8 @@ pub(crate) struct CachedPage {
     tag: String,
     /// The byte range of the Comments section, on article pages.
     pub(super) comments: Option<Range<usize>>,
+    /// The byte range of the reader's controls, on pages that have them.
+    pub(super) reader: Option<Range<usize>>,
 }
 
 impl CachedPage {
@@ -85,7 +92,8 @@ impl CachedPage {
             last_modified: whole_seconds,
             content_type,
             tag: body_tag(&body),
-            comments: comments_range(&body),
+            comments: marked_range(&body, COMMENTS_START, COMMENTS_END),
+            reader: marked_range(&body, READER_START, READER_END),
             identity: body,
             gzip,
             brotli,
@@ -153,15 +161,15 @@ fn brotli(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Where the Comments section is, when both marks occur exactly once and in order.
-fn comments_range(body: &[u8]) -> Option<Range<usize>> {
+/// What lies between `start_mark` and `end_mark`, when both occur exactly once and in order.
+fn marked_range(body: &[u8], start_mark: &str, end_mark: &str) -> Option<Range<usize>> {
     let text = std::str::from_utf8(body).ok()?;
     let only = |mark: &str| {
         let at = text.find(mark)?;
         (text.matches(mark).count() == 1).then_some(at)
     };
-    let start = only(COMMENTS_START)? + COMMENTS_START.len();
-    let end = only(COMMENTS_END)?;
+    let start = only(start_mark)? + start_mark.len();
+    let end = only(end_mark)?;
     (start <= end).then_some(start..end)
 }
 
@@ -229,10 +237,14 @@ pub(crate) mod tests {
     #[test]
     fn the_comments_section_is_found_only_when_marked_once() {
         let body = b"<main>a<!--comments--><section>c</section><!--/comments-->b</main>";
-        let range = comments_range(body).expect("marked");
+        let comments = |body: &[u8]| marked_range(body, COMMENTS_START, COMMENTS_END);
+        let range = comments(body).expect("marked");
         assert_eq!(&body[range], b"<section>c</section>");
-        assert!(comments_range(b"<!--comments--><!--comments--><!--/comments-->").is_none());
-        assert!(comments_range(b"<!--/comments--><!--comments-->").is_none());
-        assert!(comments_range(b"no marks").is_none());
+        assert!(comments(b"<!--comments--><!--comments--><!--/comments-->").is_none());
+        assert!(comments(b"<!--/comments--><!--comments-->").is_none());
+        assert!(comments(b"no marks").is_none());
+        let page = b"<!--reader--><form></form><!--/reader--><!--comments-->c<!--/comments-->";
+        let reader = marked_range(page, READER_START, READER_END).expect("reader marks");
+        assert_eq!(&page[reader], b"<form></form>");
     }
 }

@@ -25,8 +25,14 @@ const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
 enum Route {
     /// The same for every reader: from the cache.
     Shared,
-    /// The article page for a signed-in reader: cached, with their Comments section.
+    /// The article page for a signed-in reader: cached, with their Comments section and
+    /// their controls (save, read marks).
     SignedInArticle,
+    /// A tag, source or story page for a signed-in reader: cached, with their Follow button.
+    SignedInFollowable,
+    /// The home page for a signed-in reader: their For you page when they follow anything,
+    /// else the cached home page.
+    SignedInHome,
     /// Depends on who asks (or answers a question): rendered, kept only by their browser.
     Private,
     /// Shows secrets or answers a form: rendered, never stored.
@@ -46,9 +52,16 @@ fn asks_the_assistant(query: &str) -> bool {
 }
 
 fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route {
-    if ["/account", "/moderation", "/admin"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
+    if [
+        "/account",
+        "/moderation",
+        "/admin",
+        "/saved",
+        "/following",
+        "/api/v1/me/",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
     {
         return Route::Secret;
     }
@@ -80,6 +93,12 @@ fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route
     if has_session(headers) {
         if article_page {
             return Route::SignedInArticle;
+        }
+        if path == "/" {
+            return Route::SignedInHome;
+        }
+        if crate::follows::ReaderPage::from_path(path).is_some() {
+            return Route::SignedInFollowable;
         }
         // Comments as the API lists them depend on the reader; every other page does not.
         if path.ends_with("/comments") {
@@ -132,7 +151,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
                 }
             }
         }
-        Route::SignedInArticle => personal::signed_in_article(&state, &cache, request, next).await,
+        Route::SignedInArticle | Route::SignedInFollowable => {
+            personal::signed_in_page(&state, &cache, request, next).await
+        }
+        Route::SignedInHome => personal::signed_in_home(&state, &cache, request, next).await,
     }
 }
 
@@ -218,7 +240,19 @@ mod tests {
         assert_eq!(kind(Method::GET, "/article/7?q=why", None), Private);
         assert_eq!(kind(Method::GET, "/article/7?q=", None), Shared);
         assert_eq!(kind(Method::GET, "/article/7", session), SignedInArticle);
-        assert_eq!(kind(Method::GET, "/tag/rust", session), Shared);
+        assert_eq!(kind(Method::GET, "/tag/rust", session), SignedInFollowable);
+        assert_eq!(kind(Method::GET, "/story/3", session), SignedInFollowable);
+        assert_eq!(
+            kind(Method::GET, "/source/ledger?page=2", session),
+            SignedInFollowable
+        );
+        assert_eq!(kind(Method::GET, "/tag/rust", None), Shared);
+        assert_eq!(kind(Method::GET, "/", session), SignedInHome);
+        assert_eq!(kind(Method::GET, "/?view=all", session), SignedInHome);
+        assert_eq!(kind(Method::GET, "/saved", session), Secret);
+        assert_eq!(kind(Method::GET, "/following.opml", session), Secret);
+        assert_eq!(kind(Method::GET, "/api/v1/me/follows", None), Secret);
+        assert_eq!(kind(Method::POST, "/follow", session), Secret);
         assert_eq!(kind(Method::GET, "/search?q=harbour", None), Shared);
         assert_eq!(kind(Method::GET, "/story/3", None), Shared);
         assert_eq!(kind(Method::GET, "/briefing", None), Shared);

@@ -60,7 +60,7 @@ pub struct CsrfForm {
 }
 
 /// A path on this site to return to (never another site: no scheme, no `//`).
-fn local_path(next: Option<&str>) -> String {
+pub(crate) fn local_path(next: Option<&str>) -> String {
     match next {
         Some(path)
             if path.starts_with('/')

@@ -97,7 +97,7 @@ fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), WebError> {
     viewer.check_csrf(header)
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
     body.map(|Json(value)| value).map_err(|rejection| {
         WebError::BadRequest(format!(
             "the body is not the expected JSON ({})",

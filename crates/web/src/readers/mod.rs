@@ -28,9 +28,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
+pub(crate) use account_pages::local_path;
+pub(crate) use comment_api::json_body;
 pub use comment_api::{EditCommentJson, NewCommentJson};
+pub(crate) use comment_forms::parse_id;
 pub use comment_render::render_comment_markdown;
 pub use comment_thread::{CommentsQuery, CommentsSection};
+pub(crate) use csrf::CSRF_HEADER;
 pub use passwords::{PasswordError, hash_password, verify_password};
 pub(crate) use session::bearer_token;
 pub(crate) use session::{SESSION_COOKIE, cookie_value};

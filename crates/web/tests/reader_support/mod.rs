@@ -12,9 +12,12 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use chrono::Duration;
-use tidings_core::{AccountStore, ArticleId, NewUser, Role, Storage, User};
+use tidings_core::{
+    AccountStore, ArticleId, NewApiToken, NewUser, Role, Storage, TokenKind, TokenScope,
+    TokenScopes, User,
+};
 use tidings_storage::SqliteStorage;
-use tidings_web::readers::{AccountSettings, CommentRules, hash_password};
+use tidings_web::readers::{AccountSettings, CommentRules, hash_password, hash_token, new_token};
 use tidings_web::{AppState, SiteConfig, router};
 use tower::ServiceExt;
 
@@ -94,6 +97,28 @@ impl Site {
             })
             .await
             .unwrap()
+    }
+
+    /// A token for `user` made straight in storage, with these scopes and expiry.
+    pub async fn api_token(
+        &self,
+        user: &User,
+        scopes: &[TokenScope],
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> String {
+        let token = new_token();
+        self.storage
+            .create_api_token(NewApiToken {
+                user: user.id,
+                token_hash: hash_token(&token),
+                label: "test token".into(),
+                kind: TokenKind::Api,
+                scopes: TokenScopes::new(scopes),
+                expires_at,
+            })
+            .await
+            .unwrap();
+        token
     }
 
     pub fn browser(&self) -> Browser<'_> {
