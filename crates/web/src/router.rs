@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::admin::routes())
         .merge(crate::ai::routes())
         .merge(crate::stories::routes())
+        .merge(crate::feeds_out::routes())
+        .merge(crate::sitemaps::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
