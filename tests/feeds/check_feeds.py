@@ -1,6 +1,7 @@
 """Fetches every kind of feed Tidings writes from a running site (TIDINGS_URL) and checks
-that feedparser reads each without the bozo flag, that the Atom feeds have what RFC 4287
-requires, that conditional GET answers 304, and that robots.txt and the sitemaps read."""
+that feedparser reads each Atom feed without the bozo flag and with what RFC 4287 requires,
+that each JSON Feed follows the JSON Feed 1.1 rules (released feedparser reads no JSON Feed),
+that conditional GET answers 304, and that robots.txt and the sitemaps read."""
 
 import datetime
 import json
@@ -117,22 +118,47 @@ def check_atom_structure(path, body):
     return problems
 
 
+def check_json_feed_structure(document):
+    problems = []
+    if document.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append(f"version is {document.get('version')!r}")
+    if not isinstance(document.get("title"), str) or not document["title"]:
+        problems.append("no title")
+    for key in ("home_page_url", "feed_url"):
+        if key in document and not document[key].startswith("http"):
+            problems.append(f"{key} {document[key]!r} is not absolute")
+    items = document.get("items")
+    if not isinstance(items, list):
+        return problems + ["items is not a list"]
+    for n, item in enumerate(items):
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            problems.append(f"item {n} has no string id")
+        if not item.get("content_html") and not item.get("content_text"):
+            problems.append(f"item {n} has no content")
+        for key in ("date_published", "date_modified"):
+            if key in item and not RFC3339.match(item[key]):
+                problems.append(f"item {n} {key} {item[key]!r} is not RFC 3339")
+        for author in item.get("authors", []):
+            if not author.get("name"):
+                problems.append(f"item {n} has an author without a name")
+    return problems
+
+
 def check_feed(path, kind, want_entries=True):
     status, headers, body = get(path)
     check(f"{path} answers 200", status == 200, status)
     if status != 200:
         return
-    parsed = feedparser.parse(body)
-    check(f"{path} parses without bozo", not parsed.bozo, repr(parsed.get("bozo_exception")))
-    version = "atom10" if kind == "atom" else "json11"
-    check(f"{path} is {version}", parsed.version == version, parsed.version)
-    if want_entries:
-        check(f"{path} has entries", len(parsed.entries) > 0)
-    for entry in parsed.entries:
-        if not entry.get("link", "").startswith("http"):
-            check(f"{path} entries link to their page", False, entry.get("link"))
-            break
     if kind == "atom":
+        parsed = feedparser.parse(body)
+        check(f"{path} parses without bozo", not parsed.bozo, repr(parsed.get("bozo_exception")))
+        check(f"{path} is atom10", parsed.version == "atom10", parsed.version)
+        if want_entries:
+            check(f"{path} has entries", len(parsed.entries) > 0)
+        check(
+            f"{path} entries link to their page",
+            all(e.get("link", "").startswith("http") for e in parsed.entries),
+        )
         problems = check_atom_structure(path, body)
         check(f"{path} is structurally valid Atom 1.0", not problems, "; ".join(problems))
         mirrored = [e for e in parsed.entries if any(l.get("rel") == "via" for l in e.get("links", []))]
@@ -144,8 +170,13 @@ def check_feed(path, kind, want_entries=True):
                     for e in parsed.entries),
             )
     else:
-        document = json.loads(body)
-        items = document.get("items", [])
+        # Released feedparser (6.0) reads no JSON Feed, so the JSON Feed 1.1 rules are checked
+        # here: version, title, items with a string id, a content and RFC 3339 dates.
+        problems = check_json_feed_structure(json.loads(body))
+        check(f"{path} is structurally valid JSON Feed 1.1", not problems, "; ".join(problems))
+        items = json.loads(body).get("items", [])
+        if want_entries:
+            check(f"{path} has items", len(items) > 0)
         check(
             f"{path} items link to the original",
             all(i.get("external_url", "").startswith("http") for i in items),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The feed test: builds Tidings, serves the demo site on a free loopback port with a temporary
-# data directory, and reads every kind of feed it writes with Python's feedparser (installed
-# from PyPI into tests/feeds/.venv when missing), asserting no bozo flag, Atom 1.0 structure
+# data directory, and reads every Atom feed it writes with Python's feedparser (installed
+# from PyPI into tests/feeds/.venv when missing), asserting no bozo flag and Atom 1.0 structure,
+# checks the JSON Feeds against JSON Feed 1.1 (feedparser 6.0 reads none)
 # and 304 answers to conditional GETs. Set TIDINGS_BIN to test an existing binary.
 set -euo pipefail
 

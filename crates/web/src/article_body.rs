@@ -93,7 +93,7 @@ fn excerpt_paragraphs(text: &str, excerpt: &str) -> ShownBody {
 }
 
 /// Escapes text for HTML element content and attribute values.
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

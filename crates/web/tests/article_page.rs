@@ -215,9 +215,12 @@ async fn feed_supplied_markup_in_titles_is_escaped() {
         assert!(!page.body.contains("<b>Press</b>"), "{path}");
         // Parsed back, the markup is the title's text, not elements.
         assert_eq!(page.texts(selector), [title], "{path}");
-        // The only script is the AI panel's external file; nothing runs inline.
+        // The only script is the AI panel's external file; nothing runs inline (the
+        // article's JSON-LD is data, never run).
         assert!(
-            page.texts("script").iter().all(|t| t.trim().is_empty())
+            page.texts("script:not([type='application/ld+json'])")
+                .iter()
+                .all(|t| t.trim().is_empty())
                 && page
                     .attrs("script", "src")
                     .iter()

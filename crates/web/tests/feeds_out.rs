@@ -5,34 +5,24 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-mod xml_support;
+mod feeds_support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration};
 use common::{TestApp, TestResponse, article};
-use tidings_core::{StoryPlacement, StoryStore};
-use tidings_web::SiteConfig;
+use feeds_support::{BASE, app, placement};
+use tidings_core::StoryStore;
 
-const BASE: &str = "https://news.example/";
-
-async fn app() -> TestApp {
-    TestApp::with_site(SiteConfig {
-        title: "Tidings".to_owned(),
-        base_url: Some(url::Url::parse(BASE).unwrap()),
-    })
+/// `GET path` with one conditional header.
+async fn get_if(app: &TestApp, path: &str, name: header::HeaderName, value: &str) -> TestResponse {
+    app.request(
+        Request::get(path)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap(),
+    )
     .await
-}
-
-fn placement(article_id: i64, story: Option<i64>) -> StoryPlacement {
-    StoryPlacement {
-        article_id,
-        story,
-        copy_of: None,
-        original_of: Vec::new(),
-        neighbours: Vec::new(),
-        tags: None,
-    }
 }
 
 /// Two articles of one tag and publisher (the newer without a byline), one other.
@@ -64,19 +54,19 @@ async fn fixture(app: &TestApp) -> [i64; 3] {
     [older, newer, other]
 }
 
-fn atom(response: &TestResponse) -> xml_support::Element {
+fn atom(response: &TestResponse) -> feeds_support::Element {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(
         response.header("content-type"),
         Some("application/atom+xml; charset=utf-8")
     );
-    let feed = xml_support::parse(&response.body);
+    let feed = feeds_support::parse(&response.body);
     assert_eq!(feed.name, "feed");
     assert_eq!(feed.attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
     feed
 }
 
-fn entry_ids(feed: &xml_support::Element) -> Vec<String> {
+fn entry_ids(feed: &feeds_support::Element) -> Vec<String> {
     feed.all("entry")
         .iter()
         .map(|e| e.text_of("id").to_owned())
@@ -319,34 +309,20 @@ async fn feeds_answer_304_while_nothing_changed() {
     let modified = first.header("last-modified").unwrap().to_owned();
     assert!(first.header("cache-control").unwrap().starts_with("public"));
 
-    let again = app
-        .request(
-            Request::get("/feed.atom")
-                .header(header::IF_NONE_MATCH, &etag)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let again = get_if(&app, "/feed.atom", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.body.is_empty());
-    let since = app
-        .request(
-            Request::get("/feed.atom")
-                .header(header::IF_MODIFIED_SINCE, &modified)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let since = get_if(&app, "/feed.atom", header::IF_MODIFIED_SINCE, &modified).await;
     assert_eq!(since.status, StatusCode::NOT_MODIFIED);
     let json = app.get("/tag/harbour/feed.json").await;
-    let json_again = app
-        .request(
-            Request::get("/tag/harbour/feed.json")
-                .header(header::IF_NONE_MATCH, json.header("etag").unwrap())
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let json_etag = json.header("etag").unwrap();
+    let json_again = get_if(
+        &app,
+        "/tag/harbour/feed.json",
+        header::IF_NONE_MATCH,
+        json_etag,
+    )
+    .await;
     assert_eq!(json_again.status, StatusCode::NOT_MODIFIED);
 
     // A new article changes the feed: the old validator no longer matches.
@@ -357,14 +333,7 @@ async fn feeds_answer_304_while_nothing_changed() {
         &["Harbour"],
     ))
     .await;
-    let changed = app
-        .request(
-            Request::get("/feed.atom")
-                .header(header::IF_NONE_MATCH, &etag)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let changed = get_if(&app, "/feed.atom", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(changed.status, StatusCode::OK);
     assert_ne!(changed.header("etag"), Some(etag.as_str()));
     assert_eq!(atom(&changed).all("entry").len(), 4);
@@ -374,19 +343,14 @@ async fn feeds_answer_304_while_nothing_changed() {
 async fn without_a_base_url_links_follow_the_host_asked_for() {
     let app = TestApp::new().await;
     let [older, ..] = fixture(&app).await;
-    let for_host = |host: &'static str| {
-        Request::get("/feed.atom")
-            .header(header::HOST, host)
-            .body(Body::empty())
-            .unwrap()
-    };
-    let one = atom(&app.request(for_host("one.example:8080")).await);
+    let for_host = |host: &'static str| get_if(&app, "/feed.atom", header::HOST, host);
+    let one = atom(&for_host("one.example:8080").await);
     assert_eq!(one.text_of("id"), "http://one.example:8080/feed.atom");
     // Another host is answered with its own links, never the cached page of the first.
-    let two = atom(&app.request(for_host("two.example")).await);
+    let two = atom(&for_host("two.example").await);
     assert_eq!(two.text_of("id"), "http://two.example/feed.atom");
     assert!(entry_ids(&two).contains(&format!("http://two.example/article/{older}")));
-    let odd = atom(&app.request(for_host("bad.example/path")).await);
+    let odd = atom(&for_host("bad.example/path").await);
     assert_eq!(odd.text_of("id"), "http://localhost/feed.atom");
 }
 

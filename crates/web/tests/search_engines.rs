@@ -5,25 +5,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-mod xml_support;
+mod feeds_support;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{TestApp, article};
-use tidings_core::{StoryPlacement, StoryStore};
-use tidings_web::SiteConfig;
+use common::article;
+use feeds_support::{BASE, app, placement};
+use tidings_core::StoryStore;
 
-const BASE: &str = "https://news.example/";
-
-async fn app() -> TestApp {
-    TestApp::with_site(SiteConfig {
-        title: "Tidings".to_owned(),
-        base_url: Some(url::Url::parse(BASE).unwrap()),
-    })
-    .await
-}
-
-fn locs(urlset: &xml_support::Element) -> Vec<String> {
+fn locs(urlset: &feeds_support::Element) -> Vec<String> {
     urlset
         .all("url")
         .iter()
@@ -72,14 +62,7 @@ async fn the_sitemap_lists_every_page_with_when_it_changed() {
         .await;
     let story = app
         .storage
-        .place_in_story(StoryPlacement {
-            article_id: first,
-            story: None,
-            copy_of: None,
-            original_of: Vec::new(),
-            neighbours: Vec::new(),
-            tags: None,
-        })
+        .place_in_story(placement(first, None))
         .await
         .unwrap();
     let response = app.get("/sitemap.xml").await;
@@ -88,7 +71,7 @@ async fn the_sitemap_lists_every_page_with_when_it_changed() {
         response.header("content-type"),
         Some("application/xml; charset=utf-8")
     );
-    let urlset = xml_support::parse(&response.body);
+    let urlset = feeds_support::parse(&response.body);
     assert_eq!(urlset.name, "urlset");
     assert_eq!(
         urlset.attr("xmlns"),
@@ -115,7 +98,7 @@ async fn the_sitemap_lists_every_page_with_when_it_changed() {
     }
 
     // The parts a large site's index would list answer too; parts past the end do not.
-    let part = xml_support::parse(&app.get("/sitemap/articles-1.xml").await.body);
+    let part = feeds_support::parse(&app.get("/sitemap/articles-1.xml").await.body);
     assert_eq!(
         locs(&part),
         vec![
@@ -123,7 +106,7 @@ async fn the_sitemap_lists_every_page_with_when_it_changed() {
             format!("{BASE}article/{second}")
         ]
     );
-    let pages = xml_support::parse(&app.get("/sitemap/pages.xml").await.body);
+    let pages = feeds_support::parse(&app.get("/sitemap/pages.xml").await.body);
     assert_eq!(locs(&pages)[0], BASE);
     for missing in [
         "/sitemap/articles-2.xml",
@@ -154,7 +137,7 @@ async fn the_news_sitemap_lists_the_last_two_days() {
         .await;
     let response = app.get("/sitemap-news.xml").await;
     assert_eq!(response.status, StatusCode::OK);
-    let urlset = xml_support::parse(&response.body);
+    let urlset = feeds_support::parse(&response.body);
     assert_eq!(
         urlset.attr("xmlns:news"),
         Some("http://www.google.com/schemas/sitemap-news/0.9")

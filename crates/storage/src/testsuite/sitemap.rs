@@ -2,20 +2,10 @@
 //! when each last changed, read in chunks.
 
 use chrono::Utc;
-use tidings_core::{SitemapSection, Storage, StoryPlacement};
+use tidings_core::{SitemapSection, Storage};
 
+use super::stories::placement;
 use super::{hours_after_base, insert_new, sample_article, tags};
-
-fn new_story(article_id: i64, story: Option<i64>) -> StoryPlacement {
-    StoryPlacement {
-        article_id,
-        story,
-        copy_of: None,
-        original_of: Vec::new(),
-        neighbours: Vec::new(),
-        tags: None,
-    }
-}
 
 pub async fn sitemap_lists_pages_in_key_order_with_their_times(storage: &dyn Storage) {
     for section in [
@@ -41,11 +31,11 @@ pub async fn sitemap_lists_pages_in_key_order_with_their_times(storage: &dyn Sto
         ids.push(insert_new(storage, article).await);
     }
     let story = storage
-        .place_in_story(new_story(ids[0], None))
+        .place_in_story(placement(ids[0], None))
         .await
         .expect("story");
     storage
-        .place_in_story(new_story(ids[1], Some(story)))
+        .place_in_story(placement(ids[1], Some(story)))
         .await
         .expect("join");
 

@@ -16,8 +16,9 @@ use tidings_core::{ArticleId, PageRequest, StoryId};
 
 use crate::AppState;
 use crate::article_body::ShownBody;
+use crate::article_body::escape_html;
 use crate::error::{ApiError, WebError, WebResult};
-use crate::feeds_out::{FeedFormat, OutEntry, OutFeed, SiteBase, escape_html, feed_response};
+use crate::feeds_out::{FeedFormat, OutEntry, OutFeed, SiteBase, feed_response};
 use crate::pages::render;
 use crate::views::Chrome;
 

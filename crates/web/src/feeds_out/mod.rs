@@ -18,6 +18,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use tidings_core::Article;
 
+use crate::article_body::escape_html;
+
 pub use routes::routes;
 pub use site_base::{SiteBase, request_host};
 
@@ -178,22 +180,6 @@ fn entry_html(summary: Option<&str>, publisher: &str, original: Option<&Original
         )),
     }
     html
-}
-
-/// Text made safe inside HTML text and double-quoted attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The two formats a feed is written in.

@@ -68,6 +68,48 @@ async fn entries(state: &AppState, base: &SiteBase, ids: &[ArticleId]) -> WebRes
         .collect())
 }
 
+/// What one feed is: its title and description, the page it mirrors and its own path (less
+/// the extension), with the query both keep (a search's words, encoded).
+struct FeedSpec {
+    title: String,
+    description: String,
+    page_path: String,
+    feed_path: String,
+    query: String,
+}
+
+/// The feed of `spec` listing these articles, written in `format`.
+async fn respond(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: FeedFormat,
+    spec: FeedSpec,
+    ids: &[ArticleId],
+) -> WebResult<Response> {
+    let base = SiteBase::new(&state.site, headers);
+    let entries = entries(state, &base, ids).await?;
+    let site = &state.site.title;
+    let query = if spec.query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", spec.query)
+    };
+    let page = format!("{}{query}", spec.page_path);
+    let mut feed = OutFeed::new(spec.title, &base, site, &page, &spec.feed_path, entries);
+    feed.atom_url = base.url(&format!("{}.atom{query}", spec.feed_path));
+    feed.json_url = Some(base.url(&format!("{}.json{query}", spec.feed_path)));
+    feed.description = Some(spec.description);
+    Ok(feed_response(&feed, format))
+}
+
+/// A 308 to the feed under the slug's normal spelling, when `slug` is written another way.
+fn respelled(slug: &str, normal: &str, prefix: &str, format: FeedFormat) -> Option<Response> {
+    (normal != slug && !normal.is_empty()).then(|| {
+        let to = format!("{prefix}/{normal}/feed.{}", format.extension());
+        Redirect::permanent(&to).into_response()
+    })
+}
+
 fn first_page() -> PageRequest {
     PageRequest::new(1, MAX_ENTRIES)
 }
@@ -81,13 +123,16 @@ async fn site_feed(
     headers: HeaderMap,
     format: FeedFormat,
 ) -> WebResult<Response> {
-    let base = SiteBase::new(&state.site, &headers);
     let latest = state.storage.latest_articles(first_page()).await?;
-    let entries = entries(&state, &base, &ids_of(&latest.items)).await?;
     let site = &state.site.title;
-    let mut feed = OutFeed::new(site.clone(), &base, site, "/", "/feed", entries);
-    feed.description = Some(format!("The latest news on {site}."));
-    Ok(feed_response(&feed, format))
+    let spec = FeedSpec {
+        title: site.clone(),
+        description: format!("The latest news on {site}."),
+        page_path: "/".to_owned(),
+        feed_path: "/feed".to_owned(),
+        query: String::new(),
+    };
+    respond(&state, &headers, format, spec, &ids_of(&latest.items)).await
 }
 
 async fn tag_feed(
@@ -96,23 +141,23 @@ async fn tag_feed(
     headers: HeaderMap,
     format: FeedFormat,
 ) -> WebResult<Response> {
-    let normal = tidings_core::tag_slug(&slug);
-    if normal != slug && !normal.is_empty() {
-        let to = format!("/tag/{normal}/feed.{}", format.extension());
-        return Ok(Redirect::permanent(&to).into_response());
+    if let Some(moved) = respelled(&slug, &tidings_core::tag_slug(&slug), "/tag", format) {
+        return Ok(moved);
     }
     let Some(tag) = state.storage.tag(&slug).await? else {
         return Err(WebError::NotFound(format!("Tag {slug:?}")));
     };
-    let base = SiteBase::new(&state.site, &headers);
     let cards = state.storage.tag_articles(&slug, first_page()).await?;
-    let entries = entries(&state, &base, &ids_of(&cards.items)).await?;
     let path = format!("/tag/{}", tag.tag.slug);
     let site = &state.site.title;
-    let title = format!("#{} · {site}", tag.tag.label);
-    let mut feed = OutFeed::new(title, &base, site, &path, &format!("{path}/feed"), entries);
-    feed.description = Some(format!("Articles tagged #{} on {site}.", tag.tag.label));
-    Ok(feed_response(&feed, format))
+    let spec = FeedSpec {
+        title: format!("#{} · {site}", tag.tag.label),
+        description: format!("Articles tagged #{} on {site}.", tag.tag.label),
+        feed_path: format!("{path}/feed"),
+        page_path: path,
+        query: String::new(),
+    };
+    respond(&state, &headers, format, spec, &ids_of(&cards.items)).await
 }
 
 async fn source_feed(
@@ -122,25 +167,26 @@ async fn source_feed(
     format: FeedFormat,
 ) -> WebResult<Response> {
     let normal = tidings_core::publisher_slug(&slug);
-    if normal != slug && !normal.is_empty() {
-        let to = format!("/source/{normal}/feed.{}", format.extension());
-        return Ok(Redirect::permanent(&to).into_response());
+    if let Some(moved) = respelled(&slug, &normal, "/source", format) {
+        return Ok(moved);
     }
     let Some(publisher) = state.storage.publisher(&slug).await? else {
         return Err(WebError::NotFound(format!("Publisher {slug:?}")));
     };
-    let base = SiteBase::new(&state.site, &headers);
     let cards = state
         .storage
         .publisher_articles(&slug, first_page())
         .await?;
-    let entries = entries(&state, &base, &ids_of(&cards.items)).await?;
     let path = format!("/source/{}", publisher.slug);
     let site = &state.site.title;
-    let title = format!("{} · {site}", publisher.name);
-    let mut feed = OutFeed::new(title, &base, site, &path, &format!("{path}/feed"), entries);
-    feed.description = Some(format!("Articles from {} on {site}.", publisher.name));
-    Ok(feed_response(&feed, format))
+    let spec = FeedSpec {
+        title: format!("{} · {site}", publisher.name),
+        description: format!("Articles from {} on {site}.", publisher.name),
+        feed_path: format!("{path}/feed"),
+        page_path: path,
+        query: String::new(),
+    };
+    respond(&state, &headers, format, spec, &ids_of(&cards.items)).await
 }
 
 async fn story_feed(
@@ -156,7 +202,6 @@ async fn story_feed(
             return Ok(moved_permanently(to));
         }
     };
-    let base = SiteBase::new(&state.site, &headers);
     // The story's own reports, newest first (syndicated copies repeat an original).
     let ids: Vec<ArticleId> = story
         .articles
@@ -165,14 +210,16 @@ async fn story_feed(
         .filter(|a| a.copy_of.is_none())
         .map(|a| a.card.id)
         .collect();
-    let entries = entries(&state, &base, &ids).await?;
     let path = format!("/story/{}", story.id);
-    let site = &state.site.title;
     let outlets = crate::story_timeline::outlet_count(story.outlets);
-    let title = format!("{} · {site}", story.headline);
-    let mut feed = OutFeed::new(title, &base, site, &path, &format!("{path}/feed"), entries);
-    feed.description = Some(format!("{}, covered by {outlets}.", story.headline));
-    Ok(feed_response(&feed, format))
+    let spec = FeedSpec {
+        title: format!("{} · {}", story.headline, state.site.title),
+        description: format!("{}, covered by {outlets}.", story.headline),
+        feed_path: format!("{path}/feed"),
+        page_path: path,
+        query: String::new(),
+    };
+    respond(&state, &headers, format, spec, &ids).await
 }
 
 async fn search_feed(
@@ -187,23 +234,16 @@ async fn search_feed(
             "a search feed needs the words to search for in q".to_owned(),
         ));
     }
-    let base = SiteBase::new(&state.site, &headers);
     let found = search_results(&state, &words, first_page()).await?;
-    let entries = entries(&state, &base, &ids_of(&found.items)).await?;
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("q", &words)
-        .finish();
     let site = &state.site.title;
-    let mut feed = OutFeed::new(
-        format!("“{words}” · Search · {site}"),
-        &base,
-        site,
-        &format!("/search?{query}"),
-        "/search/feed",
-        entries,
-    );
-    feed.atom_url = base.url(&format!("/search/feed.atom?{query}"));
-    feed.json_url = Some(base.url(&format!("/search/feed.json?{query}")));
-    feed.description = Some(format!("Articles matching “{words}” on {site}."));
-    Ok(feed_response(&feed, format))
+    let spec = FeedSpec {
+        title: format!("“{words}” · Search · {site}"),
+        description: format!("Articles matching “{words}” on {site}."),
+        page_path: "/search".to_owned(),
+        feed_path: "/search/feed".to_owned(),
+        query: url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", &words)
+            .finish(),
+    };
+    respond(&state, &headers, format, spec, &ids_of(&found.items)).await
 }

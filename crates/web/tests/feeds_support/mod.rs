@@ -1,10 +1,39 @@
-//! A small element tree read with quick-xml, so tests can assert on what a feed or sitemap
-//! holds rather than on its bytes. Reading fails on anything not well-formed.
+//! What the feed and search-engine tests share: the test app under a configured base URL, a
+//! story placement, and a small element tree read with quick-xml, so tests assert on what a
+//! feed or sitemap holds rather than on its bytes (reading fails on anything not well-formed).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use tidings_core::StoryPlacement;
+use tidings_web::SiteConfig;
+
+use crate::common::TestApp;
+
+/// The base URL the test site is configured with.
+pub const BASE: &str = "https://news.example/";
+
+/// The test app with `server.base_url` set to [`BASE`].
+pub async fn app() -> TestApp {
+    TestApp::with_site(SiteConfig {
+        title: "Tidings".to_owned(),
+        base_url: Some(url::Url::parse(BASE).unwrap()),
+    })
+    .await
+}
+
+/// Places the article in `story`, or in a story of its own.
+pub fn placement(article_id: i64, story: Option<i64>) -> StoryPlacement {
+    StoryPlacement {
+        article_id,
+        story,
+        copy_of: None,
+        original_of: Vec::new(),
+        neighbours: Vec::new(),
+        tags: None,
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Element {
