@@ -96,4 +96,18 @@ pub trait Storage:
     ) -> StorageResult<Paged<ArticleCard>>;
     /// Articles from *other* publishers sharing the most key terms with this one.
     async fn related_articles(&self, id: ArticleId, limit: u32) -> StorageResult<Vec<ArticleCard>>;
+
+    // ---- sitemap ----
+    /// How many pages of `section` the sitemap lists.
+    async fn sitemap_count(&self, section: SitemapSection) -> StorageResult<i64>;
+    /// Pages of `section` in key order (ids ascending, tag slugs in byte order), at most
+    /// `limit` from `offset`, each with when it last changed: an article when it was
+    /// published or fetched, whichever is later; a story its newest article; a tag its newest
+    /// article.
+    async fn sitemap_entries(
+        &self,
+        section: SitemapSection,
+        offset: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<SitemapEntry>>;
 }

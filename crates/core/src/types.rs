@@ -304,3 +304,21 @@ pub struct TagCount {
     pub tag: Tag,
     pub count: i64,
 }
+
+/// A kind of page the sitemap lists, one row per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SitemapSection {
+    /// `/article/{id}`, by id.
+    Articles,
+    /// `/story/{id}`, by id.
+    Stories,
+    /// `/tag/{slug}`, by slug.
+    Tags,
+}
+
+/// One page in the sitemap: its key (an id or a slug) and when its content last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    pub key: String,
+    pub modified: DateTime<Utc>,
+}

@@ -42,6 +42,8 @@ pub struct ArticlePage {
     /// The AI panel (summary, key points, questions).
     pub ai: Option<crate::ai::AiPanelView>,
     pub og: OpenGraph,
+    /// The schema.org `NewsArticle`, escaped for its `<script type="application/ld+json">`.
+    pub json_ld: String,
     /// The story the article belongs to.
     pub story_id: Option<i64>,
     /// Outlets that republished this article ("Also published at").
@@ -152,7 +154,9 @@ fn build_page(
             .published_at
             .map(crate::relative_time::iso_timestamp),
     };
+    let json_ld = crate::article_json_ld::news_article(&article, &state.site);
     ArticlePage {
+        json_ld,
         chrome,
         time: TimeView::new(article.shown_at(), now),
         from_feed: article.body_source == BodySource::FeedContent,

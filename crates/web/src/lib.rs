@@ -1,5 +1,5 @@
 //! Tidings' web site: server-rendered pages (home, article, publisher, tag, search), the
-//! JSON API and the embedded assets, all read through core's [`Storage`] trait, with the
+//! JSON API, the embedded assets, feeds out ([`feeds_out`]) and the sitemaps, all read through core's [`Storage`] trait, with the
 //! rendered-page cache in front of them ([`page_cache`]), and `/metrics` ([`metrics`]).
 //!
 //! Build the app with [`router`] and serve it with axum; tests drive the same router
@@ -9,10 +9,12 @@ pub mod admin;
 pub mod ai;
 mod api;
 mod article_body;
+mod article_json_ld;
 mod article_page;
 mod assets;
 mod client_address;
 mod error;
+pub mod feeds_out;
 mod follows;
 mod header_limit;
 pub mod metrics;
@@ -22,6 +24,7 @@ mod pwa;
 pub mod readers;
 mod relative_time;
 mod router;
+mod sitemaps;
 mod stories;
 mod story_timeline;
 mod throttle;

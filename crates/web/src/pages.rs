@@ -95,6 +95,7 @@ pub async fn home(
     };
     let mut chrome = Chrome::new(&state.site, &title, Some("/"));
     chrome.description = Some(format!("The latest news on {}.", state.site.title));
+    chrome.advertise_feeds(&state.site.title, "/feed", "");
     render(&HomePage {
         chrome,
         cards: crate::readers::with_comment_counts(&state, CardView::many(articles.items, now))
@@ -133,8 +134,10 @@ pub async fn publisher(
         .publisher_articles(&slug, PageRequest::new(page, PER_PAGE))
         .await?;
     let path = format!("/source/{}", publisher.slug);
+    let mut chrome = Chrome::new(&state.site, &publisher.name, Some(&path));
+    chrome.advertise_feeds(&publisher.name, &format!("{path}/feed"), "");
     render(&ListingPage {
-        chrome: Chrome::new(&state.site, &publisher.name, Some(&path)),
+        chrome,
         summary: article_count(publisher.article_count),
         heading: publisher.name,
         cards: CardView::many(articles.items, Utc::now()),
@@ -169,8 +172,10 @@ pub async fn tag(
         .await?;
     let path = format!("/tag/{}", tag.tag.slug);
     let heading = format!("#{}", tag.tag.label);
+    let mut chrome = Chrome::new(&state.site, &heading, Some(&path));
+    chrome.advertise_feeds(&heading, &format!("{path}/feed"), "");
     render(&ListingPage {
-        chrome: Chrome::new(&state.site, &heading, Some(&path)),
+        chrome,
         heading,
         summary: article_count(tag.count),
         cards: CardView::many(articles.items, Utc::now()),
@@ -187,14 +192,7 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> WebResult<Html<String>> {
     let page = parse_page(query.page.as_deref())?;
-    let words: String = query
-        .q
-        .as_deref()
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(MAX_QUERY_CHARS)
-        .collect();
+    let words = search_words(query.q.as_deref());
     let mut chrome = Chrome::new(&state.site, "Search", None);
     chrome.query = words.clone();
     if words.is_empty() {
@@ -210,18 +208,11 @@ pub async fn search(
         });
     }
     chrome.page_title = format!("{words} · Search · {}", state.site.title);
-    // Words without a letter or digit cannot match anything; skip the backend.
-    let results = if words.chars().any(char::is_alphanumeric) {
-        state
-            .storage
-            .search_articles(&words, PageRequest::new(page, PER_PAGE))
-            .await?
-    } else {
-        tidings_core::Paged {
-            items: Vec::new(),
-            has_more: false,
-        }
-    };
+    let feed_query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &words)
+        .finish();
+    chrome.advertise_feeds(&format!("Search: {words}"), "/search/feed", &feed_query);
+    let results = search_results(&state, &words, PageRequest::new(page, PER_PAGE)).await?;
     let summary = if results.items.is_empty() && page == 1 {
         format!("No articles match “{words}”.")
     } else {
@@ -237,6 +228,31 @@ pub async fn search(
         stories: Vec::new(),
         search_form: true,
     })
+}
+
+/// The words searched for in `?q=`: trimmed, at most [`MAX_QUERY_CHARS`] characters.
+pub fn search_words(q: Option<&str>) -> String {
+    q.unwrap_or("")
+        .trim()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect()
+}
+
+/// The articles matching `words`, as the search page and the search feeds list them.
+pub async fn search_results(
+    state: &AppState,
+    words: &str,
+    page: PageRequest,
+) -> WebResult<tidings_core::Paged<tidings_core::ArticleCard>> {
+    // Words without a letter or digit cannot match anything; skip the backend.
+    if !words.chars().any(char::is_alphanumeric) {
+        return Ok(tidings_core::Paged {
+            items: Vec::new(),
+            has_more: false,
+        });
+    }
+    Ok(state.storage.search_articles(words, page).await?)
 }
 
 pub async fn healthz() -> &'static str {

@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::stories::routes())
         .merge(crate::pwa::routes())
         .merge(crate::follows::routes())
+        .merge(crate::feeds_out::routes())
+        .merge(crate::sitemaps::routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(

@@ -90,12 +90,12 @@ fn parse_id(raw: &str, what: &str) -> WebResult<i64> {
 }
 
 /// A story asked for by id: the story, or the story it was merged into.
-enum Found {
+pub(crate) enum Found {
     Here(Story),
     MergedInto(StoryId),
 }
 
-async fn load_story(state: &AppState, raw: &str) -> WebResult<Found> {
+pub(crate) async fn load_story(state: &AppState, raw: &str) -> WebResult<Found> {
     let id = parse_id(raw, "Story")?;
     if let Some(story) = state.storage.story(id).await? {
         return Ok(Found::Here(story));
@@ -107,7 +107,7 @@ async fn load_story(state: &AppState, raw: &str) -> WebResult<Found> {
 }
 
 /// `301 Moved Permanently` to `location` (a merged story's address, for good).
-fn moved_permanently(location: String) -> Response {
+pub(crate) fn moved_permanently(location: String) -> Response {
     (
         StatusCode::MOVED_PERMANENTLY,
         [(header::LOCATION, location)],
@@ -144,6 +144,7 @@ async fn story_page(
     let outlets_label = crate::story_timeline::outlet_count(story.outlets);
     let mut chrome = Chrome::new(&state.site, &story.headline, Some(&path));
     chrome.description = Some(format!("{}, covered by {outlets_label}.", story.headline));
+    chrome.advertise_feeds(&story.headline, &format!("{path}/feed"), "");
     let briefs = crate::ai::brief_for_story(&state, &story).await;
     let (brief, model_brief, model_brief_notice) = match briefs {
         Some(b) => (Some(b.offline), b.model, b.model_notice),

@@ -22,6 +22,15 @@ pub struct Chrome {
     pub canonical: Option<String>,
     /// The search box's current words.
     pub query: String,
+    /// The feeds mirroring this page (`<link rel="alternate">`).
+    pub feeds: Vec<FeedLink>,
+}
+
+/// A feed advertised in a page's head.
+pub struct FeedLink {
+    pub media_type: &'static str,
+    pub title: String,
+    pub href: String,
 }
 
 impl Chrome {
@@ -40,7 +49,30 @@ impl Chrome {
             favicon_href: assets::favicon_href(),
             canonical: path.and_then(|p| site.absolute_url(p)),
             query: String::new(),
+            feeds: Vec::new(),
         }
+    }
+
+    /// Advertises the Atom and JSON feeds at `{feed_path}.atom` and `.json` (with `query`,
+    /// already encoded, when not empty), titled `title`.
+    pub fn advertise_feeds(&mut self, title: &str, feed_path: &str, query: &str) {
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        self.feeds = vec![
+            FeedLink {
+                media_type: "application/atom+xml",
+                title: format!("{title} (Atom)"),
+                href: format!("{feed_path}.atom{query}"),
+            },
+            FeedLink {
+                media_type: "application/feed+json",
+                title: format!("{title} (JSON Feed)"),
+                href: format!("{feed_path}.json{query}"),
+            },
+        ];
     }
 }
 

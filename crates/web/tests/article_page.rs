@@ -216,9 +216,11 @@ async fn feed_supplied_markup_in_titles_is_escaped() {
         // Parsed back, the markup is the title's text, not elements.
         assert_eq!(page.texts(selector), [title], "{path}");
         // The only scripts are the site's and the AI panel's external files; nothing runs
-        // inline.
+        // inline (the article's JSON-LD is data, never run).
         assert!(
-            page.texts("script").iter().all(|t| t.trim().is_empty())
+            page.texts("script:not([type='application/ld+json'])")
+                .iter()
+                .all(|t| t.trim().is_empty())
                 && page.attrs("script", "src").iter().all(|s| {
                     (s.starts_with("/static/ai.") || s.starts_with("/static/site."))
                         && s.ends_with(".js")

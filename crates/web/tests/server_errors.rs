@@ -483,6 +483,17 @@ impl Storage for BrokenStorage {
     async fn count_articles(&self) -> StorageResult<i64> {
         broken()
     }
+    async fn sitemap_count(&self, _: tidings_core::SitemapSection) -> StorageResult<i64> {
+        broken()
+    }
+    async fn sitemap_entries(
+        &self,
+        _: tidings_core::SitemapSection,
+        _: i64,
+        _: u32,
+    ) -> StorageResult<Vec<tidings_core::SitemapEntry>> {
+        broken()
+    }
     async fn latest_articles(&self, _: PageRequest) -> StorageResult<Paged<ArticleCard>> {
         broken()
     }

@@ -33,11 +33,19 @@ fn executable_markup(html: &str) -> Vec<String> {
                 .attr("src")
                 .is_some_and(|src| src.starts_with("/static/"))
             && element.text().all(|t| t.trim().is_empty());
+        // The article page's JSON-LD is a data block browsers never run (checked to hold
+        // JSON and nothing else).
+        let data_block = name == "script"
+            && element.value().attr("type") == Some("application/ld+json")
+            && element.value().attr("src").is_none()
+            && serde_json::from_str::<serde_json::Value>(&element.text().collect::<String>())
+                .is_ok();
         if [
             "script", "iframe", "frame", "object", "embed", "base", "applet",
         ]
         .contains(&name)
             && !own_script
+            && !data_block
         {
             found.push(format!("<{name}> element"));
         }

@@ -20,6 +20,7 @@ mod raw_pages;
 mod rows;
 mod search_query;
 mod site_blocks;
+mod sitemap;
 mod stories;
 mod story_revisions;
 mod timestamps;
@@ -38,7 +39,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection as _, PgConnection, PgPool};
 use tidings_core::{
     Article, ArticleCard, ArticleId, Feed, FeedFetchRecord, FeedId, InsertOutcome, NewArticle,
-    NewFeed, PageRequest, Paged, Publisher, Storage, StorageError, StorageResult, TagCount,
+    NewFeed, PageRequest, Paged, Publisher, SitemapEntry, SitemapSection, Storage, StorageError,
+    StorageResult, TagCount,
 };
 
 use db_errors::db_error;
@@ -262,5 +264,18 @@ impl Storage for PostgresStorage {
 
     async fn related_articles(&self, id: ArticleId, limit: u32) -> StorageResult<Vec<ArticleCard>> {
         lists::related_articles(&self.pool, id, limit).await
+    }
+
+    async fn sitemap_count(&self, section: SitemapSection) -> StorageResult<i64> {
+        sitemap::sitemap_count(&self.pool, section).await
+    }
+
+    async fn sitemap_entries(
+        &self,
+        section: SitemapSection,
+        offset: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<SitemapEntry>> {
+        sitemap::sitemap_entries(&self.pool, section, offset, limit).await
     }
 }

@@ -17,6 +17,7 @@ mod raw_pages;
 mod rows;
 mod search_query;
 mod site_blocks;
+mod sitemap;
 mod stories;
 mod story_revisions;
 mod timestamps;
@@ -36,7 +37,8 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tidings_core::{
     Article, ArticleCard, ArticleId, Feed, FeedFetchRecord, FeedId, InsertOutcome, NewArticle,
-    NewFeed, PageRequest, Paged, Publisher, Storage, StorageError, StorageResult, TagCount,
+    NewFeed, PageRequest, Paged, Publisher, SitemapEntry, SitemapSection, Storage, StorageError,
+    StorageResult, TagCount,
 };
 
 use db_errors::db_error;
@@ -216,5 +218,18 @@ impl Storage for SqliteStorage {
 
     async fn related_articles(&self, id: ArticleId, limit: u32) -> StorageResult<Vec<ArticleCard>> {
         lists::related_articles(&self.pool, id, limit).await
+    }
+
+    async fn sitemap_count(&self, section: SitemapSection) -> StorageResult<i64> {
+        sitemap::sitemap_count(&self.pool, section).await
+    }
+
+    async fn sitemap_entries(
+        &self,
+        section: SitemapSection,
+        offset: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<SitemapEntry>> {
+        sitemap::sitemap_entries(&self.pool, section, offset, limit).await
     }
 }

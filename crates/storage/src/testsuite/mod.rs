@@ -20,6 +20,7 @@ pub mod headlines;
 pub mod lists;
 pub mod raw_pages;
 pub mod shared_database;
+pub mod sitemap;
 pub mod stories;
 pub mod story_revisions;
 mod temp_postgres;
@@ -175,6 +176,7 @@ macro_rules! for_each_check {
             lists::trending_tags_count_recent_articles,
             lists::search_finds_and_tolerates_any_input,
             lists::related_excludes_own_publisher_and_orders_by_shared_terms,
+            sitemap::sitemap_lists_pages_in_key_order_with_their_times,
             accounts::user_names_are_unique_in_any_case,
             accounts::sessions_expire_revoke_and_end_on_ban,
             accounts::password_resets_are_one_time,

@@ -5,7 +5,7 @@ use tidings_core::{PageRequest, Storage, StorageError, StoryPlacement};
 
 use super::{hours_after_base, insert_new, sample_article, tags, terms};
 
-fn placement(article_id: i64, story: Option<i64>) -> StoryPlacement {
+pub(super) fn placement(article_id: i64, story: Option<i64>) -> StoryPlacement {
     StoryPlacement {
         article_id,
         story,

@@ -7,8 +7,8 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tidings_ai::{BriefSource, ModelStoryBrief, StoryBrief, StoryBriefs, story_brief};
@@ -16,7 +16,9 @@ use tidings_core::{ArticleId, PageRequest, StoryId};
 
 use crate::AppState;
 use crate::article_body::ShownBody;
+use crate::article_body::escape_html;
 use crate::error::{ApiError, WebError, WebResult};
+use crate::feeds_out::{FeedFormat, OutEntry, OutFeed, SiteBase, feed_response};
 use crate::pages::render;
 use crate::views::Chrome;
 
@@ -240,67 +242,56 @@ pub async fn briefing_page(State(state): State<AppState>) -> WebResult<Html<Stri
     })
 }
 
-/// `GET /briefing.atom`.
-pub async fn briefing_feed(State(state): State<AppState>) -> Result<Response, WebError> {
+/// `GET /briefing.atom`: the briefing's stories as Atom entries, each with its brief.
+pub async fn briefing_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let (briefs, _) = top_briefs(&state).await?;
-    let base = state
-        .site
-        .absolute_url("/")
-        .unwrap_or_else(|| "/".to_owned());
-    let updated = briefs
+    let base = SiteBase::new(&state.site, &headers);
+    let entries = briefs
         .iter()
-        .map(|b| b.updated)
-        .max()
-        .unwrap_or_else(Utc::now);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!(
-        "<title>{} daily briefing</title>\n<id>{}briefing</id>\n<link rel=\"alternate\" href=\"{}briefing\"/>\n<updated>{}</updated>\n",
-        escape(&state.site.title),
-        escape(&base),
-        escape(&base),
-        updated.to_rfc3339()
-    ));
-    for brief in &briefs {
-        let path = match brief.story_id {
-            Some(id) => format!("story/{id}"),
-            None => format!(
-                "article/{}",
-                brief.article_ids.first().copied().unwrap_or(0)
-            ),
-        };
-        let mut content = String::from("<ul>");
-        for s in &brief.brief.sentences {
-            let outlets: Vec<&str> = s.citations.iter().map(|c| c.outlet.as_str()).collect();
-            content.push_str(&format!(
-                "<li>{} ({})</li>",
-                escape(&s.text),
-                escape(&outlets.join(", "))
-            ));
-        }
-        content.push_str("</ul>");
-        xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{}{}</id>\n<link href=\"{}{}\"/>\n<updated>{}</updated>\n<content type=\"html\">{}</content>\n</entry>\n",
-            escape(&brief.headline),
-            escape(&base),
-            path,
-            escape(&base),
-            path,
-            brief.updated.to_rfc3339(),
-            escape(&content)
-        ));
-    }
-    xml.push_str("</feed>\n");
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+        .map(|brief| {
+            let path = match brief.story_id {
+                Some(id) => format!("/story/{id}"),
+                None => format!(
+                    "/article/{}",
+                    brief.article_ids.first().copied().unwrap_or(0)
+                ),
+            };
+            let mut content = String::from("<ul>");
+            for s in &brief.brief.sentences {
+                let outlets: Vec<&str> = s.citations.iter().map(|c| c.outlet.as_str()).collect();
+                content.push_str(&format!(
+                    "<li>{} ({})</li>",
+                    escape_html(&s.text),
+                    escape_html(&outlets.join(", "))
+                ));
+            }
+            content.push_str("</ul>");
+            OutEntry {
+                url: base.url(&path),
+                title: brief.headline.clone(),
+                published: None,
+                updated: brief.updated,
+                author: None,
+                original: None,
+                summary: Some(brief.outlet_label()),
+                content_html: content,
+                image: None,
+                tags: Vec::new(),
+            }
+        })
+        .collect();
+    let site = &state.site.title;
+    let mut feed = OutFeed::new(
+        format!("{site} daily briefing"),
+        &base,
+        site,
+        "/briefing",
+        "/briefing",
+        entries,
+    );
+    feed.json_url = None;
+    Ok(feed_response(&feed, FeedFormat::Atom))
 }

@@ -17,8 +17,8 @@ use super::{PageCache, personal};
 use crate::AppState;
 use crate::readers::{SESSION_COOKIE, cookie_value};
 
-/// Pages larger than this are served but not cached.
-const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
+/// Pages larger than this are served but not cached (a sitemap of 50,000 URLs is about 5 MiB).
+const MAX_CACHED_BODY: usize = 8 * 1024 * 1024;
 
 /// How a request is to be answered.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,6 +51,26 @@ fn asks_the_assistant(query: &str) -> bool {
         .any(|(key, value)| matches!(&*key, "q" | "style" | "lang") && !value.trim().is_empty())
 }
 
+/// Feeds and sitemaps: bodies of absolute URLs, made from the request's `Host` when no base
+/// URL is configured (see [`crate::feeds_out::SiteBase`]).
+fn writes_absolute_links(path: &str) -> bool {
+    path.ends_with("/feed.atom")
+        || path.ends_with("/feed.json")
+        || path == "/briefing.atom"
+        || path.starts_with("/sitemap")
+}
+
+/// The cache key of a shared page: its path and query, and the request's host where the body
+/// is made from it.
+fn cache_key(state: &AppState, uri: &axum::http::Uri, headers: &HeaderMap) -> String {
+    if state.site.base_url.is_none() && writes_absolute_links(uri.path()) {
+        let host = crate::feeds_out::request_host(headers).unwrap_or("");
+        format!("//{host}{uri}")
+    } else {
+        uri.to_string()
+    }
+}
+
 fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route {
     if [
         "/account",
@@ -76,7 +96,7 @@ fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route
             .any(|prefix| path.starts_with(prefix))
         || path == "/search"
         || path == "/briefing"
-        || path == "/briefing.atom";
+        || writes_absolute_links(path);
     let api = (path.starts_with("/api/v1/articles") || path.starts_with("/api/v1/stories"))
         && !path.ends_with("/ask/stream")
         && !path.ends_with("/ask");
@@ -86,7 +106,7 @@ fn route(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Route
     if headers.contains_key(header::AUTHORIZATION) {
         return Route::Private;
     }
-    let asks = path != "/search" && asks_the_assistant(query);
+    let asks = path != "/search" && !path.starts_with("/search/") && asks_the_assistant(query);
     if asks {
         return Route::Private;
     }
@@ -135,7 +155,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         }
         Route::Shared => {
             let signed_in = has_session(request.headers());
-            let key = uri.to_string();
+            let key = cache_key(&state, &uri, request.headers());
             let control = if signed_in {
                 PRIVATE
             } else {
@@ -256,6 +276,15 @@ mod tests {
         assert_eq!(kind(Method::GET, "/search?q=harbour", None), Shared);
         assert_eq!(kind(Method::GET, "/story/3", None), Shared);
         assert_eq!(kind(Method::GET, "/briefing", None), Shared);
+        assert_eq!(kind(Method::GET, "/feed.atom", None), Shared);
+        assert_eq!(kind(Method::GET, "/tag/rust/feed.json", session), Shared);
+        assert_eq!(
+            kind(Method::GET, "/search/feed.atom?q=harbour", None),
+            Shared
+        );
+        assert_eq!(kind(Method::GET, "/sitemap.xml", None), Shared);
+        assert_eq!(kind(Method::GET, "/sitemap/articles-2.xml", None), Shared);
+        assert_eq!(kind(Method::GET, "/robots.txt", None), Other);
         assert_eq!(kind(Method::GET, "/api/v1/articles/7", None), Shared);
         assert_eq!(
             kind(Method::GET, "/api/v1/articles/7/comments", session),

@@ -1,0 +1,63 @@
+//! What the sitemap lists: articles, stories and tags, each with when it last changed, read
+//! in key order a chunk at a time.
+
+use sqlx::SqlitePool;
+use tidings_core::{SitemapEntry, SitemapSection, StorageResult};
+
+use super::db_errors::db_error;
+use super::timestamps::decode;
+
+/// The query for one section: `key`, `modified` (stored text) in key order.
+fn section_sql(section: SitemapSection) -> &'static str {
+    match section {
+        SitemapSection::Articles => {
+            "SELECT CAST(id AS TEXT) AS key, MAX(shown_at, fetched_at) AS modified
+             FROM articles ORDER BY id LIMIT ? OFFSET ?"
+        }
+        SitemapSection::Stories => {
+            "SELECT CAST(id AS TEXT) AS key, last_at AS modified
+             FROM stories ORDER BY id LIMIT ? OFFSET ?"
+        }
+        SitemapSection::Tags => {
+            "SELECT slug AS key, MAX(shown_at) AS modified
+             FROM article_tags GROUP BY slug ORDER BY slug LIMIT ? OFFSET ?"
+        }
+    }
+}
+
+pub(crate) async fn sitemap_count(
+    pool: &SqlitePool,
+    section: SitemapSection,
+) -> StorageResult<i64> {
+    let sql = match section {
+        SitemapSection::Articles => "SELECT COUNT(*) FROM articles",
+        SitemapSection::Stories => "SELECT COUNT(*) FROM stories",
+        SitemapSection::Tags => "SELECT COUNT(DISTINCT slug) FROM article_tags",
+    };
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .map_err(db_error)
+}
+
+pub(crate) async fn sitemap_entries(
+    pool: &SqlitePool,
+    section: SitemapSection,
+    offset: i64,
+    limit: u32,
+) -> StorageResult<Vec<SitemapEntry>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(section_sql(section))
+        .bind(i64::from(limit))
+        .bind(offset.max(0))
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|(key, modified)| {
+            Ok(SitemapEntry {
+                modified: decode("sitemap modified", &modified)?,
+                key,
+            })
+        })
+        .collect()
+}
