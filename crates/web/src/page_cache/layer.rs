@@ -225,12 +225,20 @@ async fn storable(response: Response, stamps: CacheStamps) -> Result<CachedPage,
     let Some(content_type) = headers.get(header::CONTENT_TYPE).cloned() else {
         return Err(response);
     };
-    let (parts, body) = response.into_parts();
+    // Only a body of known size within the cap is read for keeping; a larger or streamed one
+    // goes out as it is, untouched.
+    let fits = axum::body::HttpBody::size_hint(response.body())
+        .exact()
+        .is_some_and(|len| len <= MAX_CACHED_BODY as u64);
+    if !fits {
+        return Err(response);
+    }
+    let body = response.into_body();
     match axum::body::to_bytes(body, MAX_CACHED_BODY).await {
         Ok(bytes) => Ok(CachedPage::new(stamps, content_type, bytes)),
         Err(error) => {
-            tracing::warn!(%error, "a page could not be read for the cache");
-            Err((parts.status, Body::from(Bytes::new())).into_response())
+            tracing::error!(%error, "a page's body failed while it was read for the cache");
+            Err((StatusCode::INTERNAL_SERVER_ERROR, Body::from(Bytes::new())).into_response())
         }
     }
 }
@@ -300,5 +308,39 @@ mod tests {
         assert_eq!(kind(Method::GET, "/moderation", session), Secret);
         assert_eq!(kind(Method::GET, "/static/site.css", None), Other);
         assert_eq!(kind(Method::GET, "/healthz", None), Other);
+    }
+
+    fn html_page(body: Body) -> Response {
+        let mut response = Response::new(body);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        response
+    }
+
+    #[tokio::test]
+    async fn a_page_over_the_cap_goes_out_whole_and_uncached() {
+        let large = vec![b'a'; MAX_CACHED_BODY + 1];
+        let response = html_page(Body::from(large.clone()));
+        let Err(passed) = storable(response, CacheStamps::default()).await else {
+            panic!("a page over the cap was kept");
+        };
+        assert_eq!(passed.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(passed.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        assert_eq!(body.len(), large.len());
+    }
+
+    #[tokio::test]
+    async fn a_page_within_the_cap_is_kept_whole() {
+        let response = html_page(Body::from("<p>kept</p>"));
+        let Ok(page) = storable(response, CacheStamps::default()).await else {
+            panic!("a small page was not kept");
+        };
+        let (encoding, body) = page.body(crate::page_cache::entry::Encoding::Identity);
+        assert_eq!(encoding, crate::page_cache::entry::Encoding::Identity);
+        assert_eq!(&body[..], b"<p>kept</p>");
     }
 }
