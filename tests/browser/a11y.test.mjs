@@ -1,8 +1,8 @@
 // Accessibility of every page type, in Debian's Chromium against a running Tidings at
 // TIDINGS_URL: axe-core (from node_modules, no CDN) checks WCAG 2.1 A and AA on the home,
 // article, story, tag, source, search, briefing, sign-in, account, moderation, console,
-// offline and error pages, in the light and the dark scheme, and fails on any serious or
-// critical violation. Signs in as the admin TIDINGS_ADMIN (password TIDINGS_ADMIN_PASSWORD).
+// following, saved, For you, offline and error pages, in the light and the dark scheme,
+// and fails on any serious or critical violation. Signs in as the admin TIDINGS_ADMIN (password TIDINGS_ADMIN_PASSWORD).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { base, demoArticles, demoStory, launch, reporter } from './support.mjs';
@@ -37,6 +37,11 @@ const anonymousPages = {
 };
 const adminPages = {
   'article, signed in': `/article/${article.id}`,
+  'tag, signed in': `/tag/${encodeURIComponent(tag)}`,
+  'story, signed in': `/story/${story}`,
+  following: '/following',
+  saved: '/saved',
+  'latest news tab': '/?view=all',
   account: '/account',
   moderation: '/moderation',
   'moderation log': '/moderation/log',
@@ -82,6 +87,16 @@ try {
         assert.deepEqual(await violations(page, path), []);
       });
     }
+    await step(`for you (${colorScheme}): no serious or critical violation`, async () => {
+      await page.goto(`${base}/tag/${encodeURIComponent(tag)}`);
+      if ((await page.textContent('#follow-button'))?.startsWith('Follow')) {
+        await page.click('#follow-button');
+        await page.waitForSelector('#follow-button:has-text("Unfollow")');
+      }
+      await page.goto(`${base}/`);
+      assert.ok(await page.locator('#for-you').count() > 0, 'the home page is For you');
+      assert.deepEqual(await violations(page, '/'), []);
+    });
     await context.close();
   }
 } finally {
