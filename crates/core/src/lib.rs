@@ -9,6 +9,7 @@ mod ai_cache;
 mod coordination;
 mod english;
 mod headline;
+mod images;
 mod names;
 mod raw_pages;
 mod sizes;
@@ -28,6 +29,10 @@ pub use coordination::{
 };
 pub use english::{FUNCTION_WORDS, WEEKDAYS_AND_MONTHS, is_function_word, is_weekday_or_month};
 pub use headline::{clean_title, representative_articles, story_headline};
+pub use images::{
+    IMAGE_DIGEST_HEX, ImageRef, ImageStore, ImageVariant, LeadImageFetch, LeadImageOutcome,
+    MAX_STORED_IMAGE_BYTES, StoredImage, check_lead_image,
+};
 pub use names::{name_key, name_skeleton, normalize_name};
 pub use raw_pages::{
     ArticleExtraction, MAX_SITE_BLOCK_KEY_BYTES, MAX_SITE_BLOCKS_PER_PAGE, RawPage, RawPageFilter,

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::types::*;
-use crate::{AccountStore, AdminStore, AiStore, CoordinationStore, RawPageStore, StoryStore};
+use crate::{
+    AccountStore, AdminStore, AiStore, CoordinationStore, ImageStore, RawPageStore, StoryStore,
+};
 
 /// What can go wrong in storage, in terms callers can act on.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,7 @@ pub trait Storage:
     + AdminStore
     + AiStore
     + RawPageStore
+    + ImageStore
     + CoordinationStore
     + Send
     + Sync

@@ -12,6 +12,7 @@ mod admin_rules;
 mod backup;
 mod coordination;
 mod data_migration;
+mod image_rows;
 mod opening;
 mod postgres;
 mod sqlite;

@@ -12,6 +12,7 @@ mod comments;
 mod coordination;
 mod db_errors;
 mod feeds;
+mod images;
 mod leadership;
 mod lists;
 mod moderation;

@@ -10,6 +10,7 @@ mod comments;
 mod coordination;
 mod db_errors;
 mod feeds;
+mod images;
 mod lists;
 mod moderation;
 mod raw_pages;
