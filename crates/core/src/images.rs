@@ -94,6 +94,24 @@ pub enum LeadImageOutcome {
     Refused(String),
 }
 
+impl LeadImageOutcome {
+    /// Why the image was refused, when it was.
+    pub fn refusal(&self) -> Option<&str> {
+        match self {
+            LeadImageOutcome::Stored(_) => None,
+            LeadImageOutcome::Refused(reason) => Some(reason),
+        }
+    }
+
+    /// The variants to store (none when refused).
+    pub fn images(&self) -> &[StoredImage] {
+        match self {
+            LeadImageOutcome::Stored(images) => images,
+            LeadImageOutcome::Refused(_) => &[],
+        }
+    }
+}
+
 /// The record of the last fetch of an article's lead image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeadImageFetch {

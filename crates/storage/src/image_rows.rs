@@ -46,6 +46,13 @@ impl StoredImageRow {
     }
 }
 
+/// What saving the lead image of an article that does not exist is refused with.
+pub(crate) fn no_such_article(article_id: i64) -> StorageError {
+    StorageError::Invalid(format!(
+        "lead image article_id {article_id}: no such article"
+    ))
+}
+
 fn parse_variant(name: &str) -> StorageResult<ImageVariant> {
     ImageVariant::parse(name).ok_or_else(|| {
         StorageError::Backend(format!("stored article_images.variant {name:?} is unknown"))

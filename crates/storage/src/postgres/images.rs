@@ -7,14 +7,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tidings_core::{
-    ArticleId, ImageRef, ImageStore, ImageVariant, LeadImageFetch, LeadImageOutcome, StorageError,
-    StorageResult, StoredImage, check_lead_image,
+    ArticleId, ImageRef, ImageStore, ImageVariant, LeadImageFetch, LeadImageOutcome, StorageResult,
+    StoredImage, check_lead_image,
 };
 
 use super::PostgresStorage;
 use super::db_errors::db_error;
 use super::timestamps::checked;
-use crate::image_rows::{ImageRefRow, StoredImageRow};
+use crate::image_rows::{ImageRefRow, StoredImageRow, no_such_article};
 
 #[async_trait]
 impl ImageStore for PostgresStorage {
@@ -27,10 +27,6 @@ impl ImageStore for PostgresStorage {
     ) -> StorageResult<()> {
         check_lead_image(&outcome)?;
         let at = checked("lead image fetched_at", fetched_at)?;
-        let error = match &outcome {
-            LeadImageOutcome::Stored(_) => None,
-            LeadImageOutcome::Refused(reason) => Some(reason.as_str()),
-        };
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let written = sqlx::query(
             "INSERT INTO lead_image_fetches (article_id, source_url, fetched_at, error)
@@ -39,40 +35,36 @@ impl ImageStore for PostgresStorage {
                  fetched_at = excluded.fetched_at, error = excluded.error",
         )
         .bind(source_url)
-        .bind(&at)
-        .bind(error)
+        .bind(at)
+        .bind(outcome.refusal())
         .bind(article_id)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
         if written.rows_affected() == 0 {
-            return Err(StorageError::Invalid(format!(
-                "lead image article_id {article_id}: no such article"
-            )));
+            return Err(no_such_article(article_id));
         }
         sqlx::query("DELETE FROM article_images WHERE article_id = $1")
             .bind(article_id)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        if let LeadImageOutcome::Stored(images) = &outcome {
-            for image in images {
-                sqlx::query(
-                    "INSERT INTO article_images
-                         (article_id, variant, content_type, width, height, digest, bytes)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(article_id)
-                .bind(image.variant.as_str())
-                .bind(&image.content_type)
-                .bind(i64::from(image.width))
-                .bind(i64::from(image.height))
-                .bind(&image.digest)
-                .bind(&image.bytes)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            }
+        for image in outcome.images() {
+            sqlx::query(
+                "INSERT INTO article_images
+                     (article_id, variant, content_type, width, height, digest, bytes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(article_id)
+            .bind(image.variant.as_str())
+            .bind(&image.content_type)
+            .bind(i64::from(image.width))
+            .bind(i64::from(image.height))
+            .bind(&image.digest)
+            .bind(&image.bytes)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         }
         tx.commit().await.map_err(db_error)
     }

@@ -21,6 +21,20 @@ pub fn sample_image(variant: ImageVariant, width: u32, height: u32, seed: u8) ->
     }
 }
 
+/// Stores `images` as the fetch of `id`'s lead image from `url` at `at`.
+async fn save_variants(
+    storage: &dyn Storage,
+    id: i64,
+    url: &str,
+    at: chrono::DateTime<Utc>,
+    images: Vec<StoredImage>,
+) {
+    storage
+        .save_lead_image(id, url, at, LeadImageOutcome::Stored(images))
+        .await
+        .expect("save");
+}
+
 fn both_variants(seed: u8) -> Vec<StoredImage> {
     vec![
         sample_image(ImageVariant::Card, 400, 300, seed),
@@ -59,15 +73,7 @@ pub async fn lead_images_round_trip_and_replace(storage: &dyn Storage) {
 
     let at = hours_after_base(0);
     let images = both_variants(1);
-    storage
-        .save_lead_image(
-            id,
-            "https://g.example/a.jpg",
-            at,
-            LeadImageOutcome::Stored(images.clone()),
-        )
-        .await
-        .expect("save");
+    save_variants(storage, id, "https://g.example/a.jpg", at, images.clone()).await;
     let fetch = storage
         .lead_image_fetch(id)
         .await
@@ -118,15 +124,14 @@ pub async fn lead_images_round_trip_and_replace(storage: &dyn Storage) {
     assert_eq!(picture(without), None);
 
     let newer = both_variants(7);
-    storage
-        .save_lead_image(
-            id,
-            "https://g.example/a2.jpg",
-            hours_after_base(1),
-            LeadImageOutcome::Stored(newer[..1].to_vec()),
-        )
-        .await
-        .expect("replace");
+    save_variants(
+        storage,
+        id,
+        "https://g.example/a2.jpg",
+        hours_after_base(1),
+        newer[..1].to_vec(),
+    )
+    .await;
     assert_eq!(
         storage.article_image_refs(id).await.expect("refs"),
         vec![newer[0].image_ref()],
@@ -174,15 +179,7 @@ pub async fn lead_images_refuse_bad_input(storage: &dyn Storage) {
     .await;
     let at = hours_after_base(0);
     let kept = both_variants(3);
-    storage
-        .save_lead_image(
-            id,
-            "https://g.example/c.jpg",
-            at,
-            LeadImageOutcome::Stored(kept.clone()),
-        )
-        .await
-        .expect("save");
+    save_variants(storage, id, "https://g.example/c.jpg", at, kept.clone()).await;
 
     let unknown = storage
         .save_lead_image(id + 100, "u", at, LeadImageOutcome::Refused("x".into()))
