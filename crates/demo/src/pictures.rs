@@ -8,9 +8,10 @@ use std::io::Cursor;
 
 use image::{ImageFormat, Rgb, RgbImage};
 
-/// The size pictures are drawn at: large enough that Tidings resizes them.
-pub const PICTURE_WIDTH: u32 = 1280;
-pub const PICTURE_HEIGHT: u32 = 720;
+/// The size pictures are drawn at: wider than a card, so Tidings resizes them for cards and
+/// keeps them as they are for article pages; small, so the demo's pictures cost little.
+pub const PICTURE_WIDTH: u32 = 800;
+pub const PICTURE_HEIGHT: u32 = 450;
 
 /// The picture path of the article page at `page_path`, when it has one.
 pub fn picture_path(page_path: &str, seed: u64) -> Option<String> {
@@ -74,15 +75,27 @@ pub fn draw(seed: u64) -> RgbImage {
         })
         .collect();
     let (w, h) = (PICTURE_WIDTH as f32, PICTURE_HEIGHT as f32);
+    // Each hill's ridge height, per column.
+    let ridges: Vec<Vec<f32>> = hills
+        .iter()
+        .map(|(level, wave, phase, _)| {
+            (0..PICTURE_WIDTH)
+                .map(|x| {
+                    let u = x as f32 / w;
+                    level + 0.05 * (u * wave * std::f32::consts::TAU + phase).sin()
+                })
+                .collect()
+        })
+        .collect();
     RgbImage::from_fn(PICTURE_WIDTH, PICTURE_HEIGHT, |x, y| {
         let (u, v) = (x as f32 / w, y as f32 / h);
         let mut colour = blend(sky_top, sky_low, v);
         let (dx, dy) = ((u - sun_x) * w / h, v - sun_y);
-        if (dx * dx + dy * dy).sqrt() < sun_r {
+        if dx * dx + dy * dy < sun_r * sun_r {
             colour = sun;
         }
-        for (level, wave, phase, shade) in &hills {
-            let ridge = level + 0.05 * (u * wave * std::f32::consts::TAU + phase).sin();
+        for ((.., shade), ridge) in hills.iter().zip(&ridges) {
+            let ridge = ridge[x as usize];
             if v > ridge {
                 colour = blend(*shade, [0.0; 3], (v - ridge) * 0.8);
             }
