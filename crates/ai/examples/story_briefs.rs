@@ -51,6 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     shown_at: base - Duration::minutes(r["offset_minutes"].as_i64().unwrap_or(0)),
                     excerpt: text.chars().take(300).collect(),
                     image: None,
+                    picture: None,
                     tags: Vec::new(),
                 },
                 copy_of: None,

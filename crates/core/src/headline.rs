@@ -375,6 +375,7 @@ mod tests {
                 shown_at: base + Duration::minutes(id * 10),
                 excerpt: excerpt.to_owned(),
                 image: None,
+                picture: None,
                 tags: Vec::new(),
             },
             copy_of: None,

@@ -10,6 +10,7 @@ mod coordination;
 mod english;
 mod follows;
 mod headline;
+mod images;
 mod names;
 mod raw_pages;
 mod sizes;
@@ -33,6 +34,10 @@ pub use follows::{
     MAX_FOLLOWS, MAX_SAVED_ARTICLES, SavedArticle,
 };
 pub use headline::{clean_title, representative_articles, story_headline};
+pub use images::{
+    IMAGE_DIGEST_HEX, ImageRef, ImageStore, ImageVariant, LeadImageFetch, LeadImageOutcome,
+    MAX_STORED_IMAGE_BYTES, StoredImage, check_lead_image,
+};
 pub use names::{name_key, name_skeleton, normalize_name};
 pub use raw_pages::{
     ArticleExtraction, MAX_SITE_BLOCK_KEY_BYTES, MAX_SITE_BLOCKS_PER_PAGE, RawPage, RawPageFilter,

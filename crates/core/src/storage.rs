@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::types::*;
 use crate::{
-    AccountStore, AdminStore, AiStore, CoordinationStore, FollowStore, RawPageStore, StoryStore,
+    AccountStore, AdminStore, AiStore, CoordinationStore, FollowStore, ImageStore, RawPageStore,
+    StoryStore,
 };
 
 /// What can go wrong in storage, in terms callers can act on.
@@ -34,6 +35,7 @@ pub trait Storage:
     + AdminStore
     + AiStore
     + RawPageStore
+    + ImageStore
     + CoordinationStore
     + FollowStore
     + Send

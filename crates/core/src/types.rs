@@ -251,6 +251,9 @@ pub struct ArticleCard {
     pub shown_at: DateTime<Utc>,
     pub excerpt: String,
     pub image: Option<String>,
+    /// The lead image's card variant as Tidings serves it, once fetched.
+    #[serde(default)]
+    pub picture: Option<crate::ImageRef>,
     pub tags: Vec<Tag>,
 }
 

@@ -79,6 +79,15 @@ fn head(article: &PublishedArticle) -> String {
     let mut head = format!(
         r#"<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} | {site_name}</title><meta name="description" content="{description}"><link rel="canonical" href="{url}"><meta property="og:type" content="article"><meta property="og:title" content="{title}"><meta property="og:site_name" content="{site_name}"><meta property="og:url" content="{url}"><meta property="og:description" content="{description}"><meta property="article:published_time" content="{published}">"#
     );
+    if let Some(picture) = article.picture.as_deref()
+        && let Ok(picture) = article.url.join(picture)
+    {
+        let _ = write!(
+            head,
+            r#"<meta property="og:image" content="{}">"#,
+            escape(picture.as_str())
+        );
+    }
     for category in &article.record.categories {
         let _ = write!(
             head,

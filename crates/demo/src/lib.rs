@@ -2,7 +2,8 @@
 //! ECB+ corpus) on loopback, each with a feed, a home page with feed discovery, and article
 //! pages wrapped in realistic site furniture, so the whole pipeline can run without internet.
 //!
-//! Rendering happens once at start-up ([`site`]); the server ([`server`]) only looks paths up.
+//! Rendering happens once at start-up ([`site`]); the server ([`server`]) only looks paths up,
+//! and draws the articles' lead pictures ([`pictures`]) when they are asked for.
 //! For benchmarks the same outlets can publish many more articles ([`DemoScale`], [`scale`]),
 //! each outlet on a loopback address of its own.
 
@@ -13,6 +14,7 @@ mod feeds;
 mod home_pages;
 mod markup;
 mod outlets;
+mod pictures;
 mod scale;
 mod server;
 mod site;
@@ -116,19 +118,26 @@ async fn build_router(
         .collect::<anyhow::Result<Vec<_>>>()?;
     // HTTP dates have whole seconds; publishing on whole seconds keeps validators exact.
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-    let (publishers, resources) = tokio::task::spawn_blocking(move || {
+    let rendered = tokio::task::spawn_blocking(move || {
         let mut corpus = corpus::embedded_corpus()?;
         if let Some(scale) = scale {
             corpus = scale::scaled_corpus(&corpus, scale.articles);
         }
         let items_per_feed = scale.map(|s| s.items_per_feed);
-        let site = site::DemoSite::build(corpus, &bases, now, items_per_feed)?;
+        let mut site = site::DemoSite::build(corpus, &bases, now, items_per_feed)?;
+        // Scaled outlets (benchmarks) publish no pictures, so they measure ingestion alone.
+        let pictures = if scale.is_none() {
+            site.add_pictures()
+        } else {
+            pictures::PictureTable::new()
+        };
         let resources = site::render_resources(&site);
-        Ok::<_, anyhow::Error>((describe(&site), resources))
+        Ok::<_, anyhow::Error>((describe(&site), resources, pictures))
     })
     .await
     .context("rendering the demo site panicked")??;
-    Ok((publishers, server::router(resources)))
+    let (publishers, resources, pictures) = rendered;
+    Ok((publishers, server::router(resources, pictures)))
 }
 
 fn base_url_of(address: SocketAddr) -> anyhow::Result<Url> {

@@ -12,15 +12,50 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::markup::http_date;
+use super::pictures::{PictureTable, render_png};
 use super::site::Resource;
 
 type ResourceTable = Arc<HashMap<String, Resource>>;
 
-/// The router answering every path from `resources`.
-pub fn router(resources: HashMap<String, Resource>) -> Router {
+/// The router answering every path from `resources`, and the pictures of `pictures`.
+pub fn router(resources: HashMap<String, Resource>, pictures: PictureTable) -> Router {
+    let pictures = Arc::new(pictures);
     Router::new()
         .fallback(answer)
         .with_state(Arc::new(resources))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            answer_picture(Arc::clone(&pictures), request, next)
+        }))
+}
+
+/// Answers a picture path with the picture drawn (on a blocking thread); every other path
+/// goes on to the resource table.
+async fn answer_picture(
+    pictures: Arc<PictureTable>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(&seed) = pictures.get(request.uri().path()) else {
+        return next.run(request).await;
+    };
+    match tokio::task::spawn_blocking(move || render_png(seed)).await {
+        Ok(Ok(png)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            png,
+        )
+            .into_response(),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "could not encode a demo picture");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "drawing a demo picture panicked");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Serves `app` on `listener` until the task is aborted.

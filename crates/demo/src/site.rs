@@ -10,6 +10,7 @@ use url::Url;
 
 use super::corpus::CorpusArticle;
 use super::outlets::{OUTLETS, OutletProfile, outlet_by_slug};
+use super::pictures::{PictureTable, picture_path};
 use super::{article_page, feeds, home_pages};
 
 /// An article placed on its outlet at a time and URL.
@@ -22,6 +23,8 @@ pub struct PublishedArticle {
     pub path: String,
     pub url: Url,
     pub comment_count: u32,
+    /// The lead picture's path on the publishers server (see `pictures`), when it has one.
+    pub picture: Option<String>,
 }
 
 /// One outlet with its articles, newest first.
@@ -118,6 +121,7 @@ impl DemoSite {
                 path,
                 url,
                 comment_count,
+                picture: None,
             });
         }
         for (index, article) in articles.iter().enumerate() {
@@ -239,6 +243,21 @@ impl Resource {
             etag,
             last_modified,
         }
+    }
+}
+
+impl DemoSite {
+    /// Gives four articles in five a lead picture; returns the pictures the server answers.
+    pub fn add_pictures(&mut self) -> PictureTable {
+        let mut table = PictureTable::new();
+        for article in &mut self.articles {
+            let seed = stable_hash(&article.path);
+            article.picture = picture_path(&article.path, seed);
+            if let Some(path) = &article.picture {
+                table.insert(path.clone(), seed);
+            }
+        }
+        table
     }
 }
 

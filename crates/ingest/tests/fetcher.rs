@@ -245,6 +245,36 @@ async fn decompression_bomb_and_oversized_body_are_refused() {
 }
 
 #[tokio::test]
+async fn a_request_cap_below_the_configured_one_refuses_smaller_bodies() {
+    let (addr, _) = start_server().await;
+    let fetcher = Fetcher::new(test_config()).expect("fetcher");
+    let target = url(addr, "/gzip");
+    let err = fetcher
+        .get_capped(local(&target), 8)
+        .await
+        .expect_err("16 bytes after decompression, 8 allowed");
+    assert!(
+        matches!(err, FetchError::BodyTooLarge { limit: 8 }),
+        "{err}"
+    );
+    let fits = fetcher
+        .get_capped(local(&target), 16)
+        .await
+        .expect("exactly at the cap");
+    assert_eq!(&fits.body[..], b"compressed hello");
+    // A cap above the configured one does not raise it.
+    let big = url(addr, "/big");
+    let err = fetcher
+        .get_capped(local(&big), u64::MAX)
+        .await
+        .expect_err("the configured cap still holds");
+    assert!(
+        matches!(err, FetchError::BodyTooLarge { limit } if limit == 1 << 20),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn slow_server_times_out() {
     let (addr, _) = start_server().await;
     let fetcher = Fetcher::new(FetcherConfig {

@@ -13,6 +13,7 @@ mod backup;
 mod coordination;
 mod data_migration;
 mod follow_rules;
+mod image_rows;
 mod opening;
 mod postgres;
 mod sqlite;

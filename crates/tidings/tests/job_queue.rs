@@ -12,7 +12,7 @@ use tidings::config::Config;
 use tidings_core::{JobCounts, NewFeed, NewJob, RepublishPolicy, Storage};
 use tidings_demo::start_publishers;
 use tidings_storage::SqliteStorage;
-use tidings_worker::jobs::{JOB_KINDS, JobDone, poll_feed_job, run_job};
+use tidings_worker::jobs::{JobDone, POLL_FEED, poll_feed_job, run_job};
 use tidings_worker::worker::{WorkerSettings, run_worker};
 
 async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
@@ -224,7 +224,7 @@ async fn a_poll_job_for_a_feed_polled_meanwhile_or_removed_does_nothing() {
 
     let jobs = app
         .storage
-        .lease_jobs("test", &JOB_KINDS, Duration::from_secs(30), 10)
+        .lease_jobs("test", &[POLL_FEED], Duration::from_secs(30), 10)
         .await
         .expect("lease");
     assert_eq!(jobs.len(), 1);
@@ -257,7 +257,7 @@ async fn a_poll_job_for_a_feed_polled_meanwhile_or_removed_does_nothing() {
     assert!(app.storage.remove_feed(feed.id).await.expect("remove"));
     let jobs = app
         .storage
-        .lease_jobs("test", &JOB_KINDS, Duration::from_secs(30), 10)
+        .lease_jobs("test", &[POLL_FEED], Duration::from_secs(30), 10)
         .await
         .expect("lease");
     assert_eq!(

@@ -44,10 +44,11 @@ impl ShownBody {
         }
     }
 
-    /// The body as HTML; paragraphs are escaped here.
+    /// The body as HTML; paragraphs are escaped here, and images in stored HTML (which point
+    /// at publishers) are left out (`body_images`).
     pub fn html(&self) -> String {
         match self {
-            ShownBody::FullHtml(html) => html.clone(),
+            ShownBody::FullHtml(html) => crate::body_images::without_images(html),
             ShownBody::Paragraphs { paragraphs, .. } => paragraphs
                 .iter()
                 .map(|p| format!("<p>{}</p>", escape_html(p)))

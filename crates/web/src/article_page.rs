@@ -5,11 +5,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use chrono::Utc;
-use tidings_core::{Article, ArticleId, BodySource, Tag};
+use tidings_core::{Article, ArticleId, BodySource, ImageVariant, Tag};
 
 use crate::AppState;
 use crate::article_body::{ShownBody, safe_outside_url};
 use crate::error::{WebError, WebResult};
+use crate::lead_images::PictureView;
 use crate::pages::render;
 use crate::views::{CardView, Chrome, TimeView};
 
@@ -29,7 +30,8 @@ pub struct ArticlePage {
     pub time: TimeView,
     /// The original's URL (canonical when declared), only when it is an http(s) URL.
     pub original_url: Option<String>,
-    pub image: Option<String>,
+    /// The lead image's article variant, served by Tidings.
+    pub image: Option<crate::lead_images::PictureView>,
     pub from_feed: bool,
     /// Sanitized HTML, rendered as is.
     pub body_html: String,
@@ -102,18 +104,23 @@ async fn render_article_with_ai(
     ai_request: &crate::ai::PanelRequest,
     client: crate::ai::ClientIp,
 ) -> WebResult<Html<String>> {
-    // One round: the article, its related articles and its story links at once.
-    let (article, related, links) = tokio::try_join!(
+    // One round: the article, its related articles, its story links and its picture at once.
+    let (article, related, links, pictures) = tokio::try_join!(
         async { Ok::<_, WebError>(state.storage.article(id).await?) },
         crate::stories::related_cards(state, id, RELATED_LIMIT),
         async { Ok::<_, WebError>(state.storage.article_links(id).await?) },
+        async { Ok::<_, WebError>(state.storage.article_image_refs(id).await?) },
     )?;
     let Some(article) = article else {
         return Err(WebError::NotFound(format!("Article {id}")));
     };
     let now = Utc::now();
     let shown_text = ShownBody::for_article(&article).text(&article);
-    let mut page = build_page(state, article, CardView::many(related, now), now);
+    let picture = pictures
+        .iter()
+        .find(|p| p.variant == ImageVariant::Article)
+        .map(|p| PictureView::new(id, p));
+    let mut page = build_page(state, article, CardView::many(related, now), now, picture);
     page.comments = Some(comments);
     if let Some(links) = links {
         page.story_id = links.story_id;
@@ -128,6 +135,7 @@ fn build_page(
     article: Article,
     related: Vec<CardView>,
     now: chrono::DateTime<Utc>,
+    image: Option<PictureView>,
 ) -> ArticlePage {
     let body = ShownBody::for_article(&article);
     let truncated = matches!(
@@ -138,7 +146,6 @@ fn build_page(
         }
     );
     let original_url = safe_outside_url(article.original_url());
-    let image = article.image.as_deref().and_then(safe_outside_url);
     let path = format!("/article/{}", article.id);
     // The canonical link points at the original, not at this copy.
     let mut chrome = Chrome::new(&state.site, &article.title, None);
@@ -149,7 +156,7 @@ fn build_page(
         description: article.excerpt.clone(),
         site_name: state.site.title.clone(),
         url: state.site.absolute_url(&path),
-        image: image.clone(),
+        image: image.as_ref().and_then(|i| state.site.absolute_url(&i.src)),
         published_time: article
             .published_at
             .map(crate::relative_time::iso_timestamp),

@@ -21,8 +21,9 @@ use crate::views::{Chrome, ErrorView};
 use crate::{AppState, api, article_page, assets, pages};
 
 /// Pages load only their own stylesheet and scripts (the AI panel's `/static/ai.<hash>.js`, no
-/// inline script); images may come from publishers over https.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
+/// inline script) and only the site's own images: pictures are served from `/image/…`, so
+/// readers' browsers never contact publishers.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
@@ -45,6 +46,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/{file}", get(assets::asset))
+        .route(
+            "/image/{id}/{variant}",
+            get(crate::lead_images::current_picture),
+        )
+        .route(
+            "/image/{id}/{variant}/{file}",
+            get(crate::lead_images::picture),
+        )
         .merge(crate::readers::routes())
         .merge(crate::admin::routes())
         .merge(crate::ai::routes())

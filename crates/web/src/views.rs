@@ -101,7 +101,8 @@ pub struct CardView {
     pub publisher_slug: String,
     pub time: TimeView,
     pub excerpt: String,
-    pub image: Option<String>,
+    /// The lead image's card variant, served by Tidings.
+    pub image: Option<crate::lead_images::PictureView>,
     pub tags: Vec<Tag>,
     /// Public comments on the article (filled in where lists show them).
     pub comment_count: i64,
@@ -113,9 +114,9 @@ impl CardView {
             id: card.id,
             time: TimeView::new(card.shown_at, now),
             image: card
-                .image
-                .as_deref()
-                .and_then(crate::article_body::safe_outside_url),
+                .picture
+                .as_ref()
+                .map(|p| crate::lead_images::PictureView::new(card.id, p)),
             title: card.title,
             publisher: card.publisher,
             publisher_slug: card.publisher_slug,

@@ -444,6 +444,39 @@ impl FollowStore for BrokenStorage {
 }
 
 #[async_trait]
+impl ImageStore for BrokenStorage {
+    async fn save_lead_image(
+        &self,
+        _: ArticleId,
+        _: &str,
+        _: DateTime<Utc>,
+        _: LeadImageOutcome,
+    ) -> StorageResult<()> {
+        broken()
+    }
+    async fn lead_image_fetch(&self, _: ArticleId) -> StorageResult<Option<LeadImageFetch>> {
+        broken()
+    }
+    async fn article_image(
+        &self,
+        _: ArticleId,
+        _: ImageVariant,
+    ) -> StorageResult<Option<StoredImage>> {
+        broken()
+    }
+    async fn article_image_refs(&self, _: ArticleId) -> StorageResult<Vec<ImageRef>> {
+        broken()
+    }
+    async fn articles_missing_lead_image(
+        &self,
+        _: DateTime<Utc>,
+        _: u32,
+    ) -> StorageResult<Vec<ArticleId>> {
+        broken()
+    }
+}
+
+#[async_trait]
 impl Storage for BrokenStorage {
     async fn add_feed(&self, _: NewFeed) -> StorageResult<Feed> {
         broken()
@@ -558,7 +591,14 @@ async fn get(path: &str) -> (StatusCode, String, String) {
 
 #[tokio::test]
 async fn pages_show_a_generic_500_without_details() {
-    for path in ["/", "/article/1", "/tag/x", "/source/x", "/search?q=x"] {
+    for path in [
+        "/",
+        "/article/1",
+        "/tag/x",
+        "/source/x",
+        "/search?q=x",
+        "/image/1/card/0123456789abcdef.jpg",
+    ] {
         let (status, content_type, body) = get(path).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
         assert!(content_type.starts_with("text/html"), "{path}");

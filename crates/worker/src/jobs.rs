@@ -6,6 +6,8 @@
 //! - `purge_raw_pages` (key: `all`): drops kept pages past their retention.
 //! - `import_opml` (key: an operator task's id): adds an uploaded OPML document's feeds
 //!   (`opml_import_job.rs`).
+//! - `fetch_lead_image` (key: an article id): fetches, checks and resizes the article's lead
+//!   image and stores its variants (`lead_images.rs`).
 
 use chrono::{DateTime, Utc};
 use tidings_core::{FeedId, Job, NewJob};
@@ -20,7 +22,12 @@ pub const IMPORT_OPML: &str = "import_opml";
 /// scheduler that queued it may run on a machine whose clock is a little ahead).
 const CLOCK_MARGIN_SECS: i64 = 30;
 /// Every kind a worker runs.
-pub const JOB_KINDS: [&str; 3] = [POLL_FEED, PURGE_RAW_PAGES, IMPORT_OPML];
+pub const JOB_KINDS: [&str; 4] = [
+    POLL_FEED,
+    PURGE_RAW_PAGES,
+    IMPORT_OPML,
+    crate::lead_images::FETCH_LEAD_IMAGE,
+];
 
 /// The job polling `feed`, to run from `run_at`.
 pub fn poll_feed_job(feed: FeedId, run_at: DateTime<Utc>) -> NewJob {
@@ -55,6 +62,8 @@ pub enum JobDone {
     Purged(u64),
     /// An OPML document's feeds were added.
     Imported(crate::opml_import_job::OpmlImportOutcome),
+    /// An article's lead image was fetched (or refused, or had been already).
+    LeadImage(crate::lead_images::LeadImageDone),
 }
 
 /// Runs one leased job. An error means the job should be tried again later; a feed that
@@ -67,6 +76,9 @@ pub async fn run_job(pipeline: &Pipeline, job: &Job) -> anyhow::Result<JobDone> 
         )),
         IMPORT_OPML => Ok(JobDone::Imported(
             crate::opml_import_job::run_opml_import(pipeline, &job.key, &job.payload).await?,
+        )),
+        crate::lead_images::FETCH_LEAD_IMAGE => Ok(JobDone::LeadImage(
+            crate::lead_images::run_fetch_lead_image(pipeline, job).await?,
         )),
         other => anyhow::bail!("unknown job kind {other:?}"),
     }

@@ -1,5 +1,5 @@
-//! Tidings' runtime: the ingestion pipeline with its article extraction glue and raw-page
-//! retention, the story stage, and what lets many processes share one database — the
+//! Tidings' runtime: the ingestion pipeline with its article extraction glue, raw-page
+//! retention and lead images, the story stage, and what lets many processes share one database — the
 //! scheduler, the job worker and its jobs, leadership and the cross-process host slots — with
 //! the configuration they need. It works on the storage traits of `tidings-core`; the backend
 //! is opened by the caller and passed in.
@@ -10,6 +10,7 @@ pub mod config;
 pub mod host_slots;
 pub mod job_panics;
 pub mod jobs;
+pub mod lead_images;
 pub mod leadership;
 pub mod metrics;
 pub mod opml_import_job;

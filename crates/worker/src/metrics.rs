@@ -48,6 +48,8 @@ pub struct FetchLabels {
 pub enum FetchTarget {
     feed,
     page,
+    /// An article's lead image.
+    image,
 }
 
 /// Why an article was stored with its feed's content instead of its page's.

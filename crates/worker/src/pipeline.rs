@@ -322,6 +322,7 @@ impl Pipeline {
             BodySource::FeedContent if page_missing => Some(FallbackReason::no_page),
             BodySource::FeedContent => Some(FallbackReason::short_page),
         };
+        let has_image = article.image.is_some();
         // The insert itself refuses a duplicate by final or canonical URL, in its transaction.
         Ok(match self.storage.insert_article(article).await? {
             InsertOutcome::Inserted(id) => {
@@ -329,10 +330,22 @@ impl Pipeline {
                 if let Some(kept) = kept {
                     self.raw_pages.keep(id, kept, &entry.categories).await;
                 }
+                if has_image {
+                    self.queue_lead_image(id).await;
+                }
                 EntryOutcome::Inserted
             }
             InsertOutcome::Duplicate(_) => EntryOutcome::Duplicate,
         })
+    }
+
+    /// Queues the fetch of a stored article's lead image; a failure is logged (the hourly
+    /// sweep queues it again), never fatal.
+    async fn queue_lead_image(&self, id: tidings_core::ArticleId) {
+        let job = crate::lead_images::fetch_lead_image_job(id, Utc::now());
+        if let Err(e) = self.storage.enqueue_job(job).await {
+            tracing::warn!(article = id, error = %e, "could not queue the lead image fetch");
+        }
     }
 
     /// The fetched page with its extraction (or why it failed), or why the page could not be

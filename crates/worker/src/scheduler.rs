@@ -1,6 +1,7 @@
 //! The scheduler: decides when each feed is polled. In a running server, the one process
 //! leading the "scheduler" role turns every due feed into a `poll_feed` job (and, hourly, a
-//! `purge_raw_pages` job) for the workers; the others stand by and take the role over within
+//! `purge_raw_pages` job and a `fetch_lead_image` job for each recent article whose image was
+//! never fetched) for the workers; the others stand by and take the role over within
 //! seconds when its holder dies. [`poll_due_feeds`] polls in-process instead, for the demo
 //! and tests, each poll in its own task so that one feed (even one that crashes its task)
 //! never disturbs the others.
@@ -47,6 +48,9 @@ pub async fn run_scheduler(
                         .await
                     {
                         tracing::error!(error = %e, "could not queue the raw page purge");
+                    }
+                    if let Err(e) = crate::lead_images::queue_missing_lead_images(&pipeline).await {
+                        tracing::error!(error = %e, "could not queue the missing lead images");
                     }
                 }
                 if let Err(e) = queue_due_feeds(&pipeline).await {

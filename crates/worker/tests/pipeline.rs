@@ -1,5 +1,6 @@
 //! The ingestion pipeline end to end against a loopback publisher that misbehaves in every
-//! way a real one does: 304s, broken XML, 404, 500 with Retry-After, a slow server, robots.txt.
+//! way a real one does: 304s, broken XML, 404, 500 with Retry-After, a slow server, robots.txt;
+//! and the lead image fetch queued for every stored article.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use tidings_enrich::StoryIndexConfig;
 use tidings_storage::SqliteStorage;
 use tidings_worker::config::IngestConfig;
 use tidings_worker::host_slots::SharedHostSlots;
+use tidings_worker::lead_images::FETCH_LEAD_IMAGE;
 use tidings_worker::pipeline::Pipeline;
 use tidings_worker::scheduler::poll_due_feeds;
 use tidings_worker::story_stage::StoryStage;
@@ -28,7 +30,7 @@ fn article_page(title: &str) -> String {
     let body: String = PARAGRAPHS.iter().map(|p| format!("<p>{p}</p>")).collect();
     format!(
         r#"<!doctype html><html lang="en"><head><title>{title} | Harbor Times</title>
-<meta property="og:title" content="{title}"></head><body>
+<meta property="og:title" content="{title}"><meta property="og:image" content="/pictures/lead.jpg"></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
 <div class="share-bar">Share on Facebook Share on X</div>
 <article><h1>{title}</h1>{body}</article>
@@ -334,6 +336,25 @@ async fn stored_articles_wait_unplaced_until_the_story_stage_takes_them() {
         let links = app.storage.article_links(id).await.expect("links");
         assert_eq!(links.and_then(|l| l.story_id), None);
     }
+
+    // Each names its page's lead image, whose fetch waits in the job queue.
+    for &id in &waiting {
+        let article = app
+            .storage
+            .article(id)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(article.image, Some(format!("{base}/pictures/lead.jpg")));
+    }
+    let leased = app
+        .storage
+        .lease_jobs("test", &[FETCH_LEAD_IMAGE], Duration::from_secs(60), 10)
+        .await
+        .expect("lease");
+    let mut keys: Vec<i64> = leased.iter().map(|j| j.key.parse().expect("id")).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, waiting, "one lead image job per stored article");
 
     let stories = StoryStage::new(Arc::clone(&app.storage), StoryIndexConfig::default());
     assert_eq!(stories.place_pending().await.expect("place"), 2);

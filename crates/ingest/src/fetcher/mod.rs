@@ -179,18 +179,31 @@ impl Fetcher {
 
     /// GETs `req.url`, following up to `max_redirects` redirects.
     pub async fn get(&self, req: FetchRequest<'_>) -> Result<FetchedResponse, FetchError> {
+        self.get_capped(req, self.shared.config.max_body_bytes)
+            .await
+    }
+
+    /// As [`Fetcher::get`], with the body capped at `max_body_bytes` (after decompression)
+    /// when that is below the configured cap: for bodies that must be small, such as images.
+    pub async fn get_capped(
+        &self,
+        req: FetchRequest<'_>,
+        max_body_bytes: u64,
+    ) -> Result<FetchedResponse, FetchError> {
         let policy = if req.allow_private {
             AddressPolicy::Any
         } else {
             AddressPolicy::PublicOnly
         };
-        self.get_with_policy(req, policy).await
+        let cap = max_body_bytes.min(self.shared.config.max_body_bytes);
+        self.get_with_policy(req, policy, cap).await
     }
 
     async fn get_with_policy(
         &self,
         req: FetchRequest<'_>,
         policy: AddressPolicy,
+        max_body_bytes: u64,
     ) -> Result<FetchedResponse, FetchError> {
         let config = &self.shared.config;
         let mut url = req.url.clone();
@@ -221,7 +234,7 @@ impl Fetcher {
                 HopOutcome::Final(response) => {
                     let body = tokio::time::timeout_at(
                         deadline,
-                        read_capped_body(response, config.max_body_bytes, &url),
+                        read_capped_body(response, max_body_bytes, &url),
                     );
                     let (head, body) = body.await.map_err(|_| FetchError::Timeout {
                         after: config.total_timeout,

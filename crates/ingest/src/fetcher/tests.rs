@@ -50,6 +50,7 @@ async fn redirect_hop_to_private_address_is_refused() {
         .get_with_policy(
             FetchRequest::new(&ok_url),
             AddressPolicy::PublicOrLoopbackLiteral,
+            u64::MAX,
         )
         .await
         .expect("loopback allowed by the test policy");
@@ -64,6 +65,7 @@ async fn redirect_hop_to_private_address_is_refused() {
             .get_with_policy(
                 FetchRequest::new(&url),
                 AddressPolicy::PublicOrLoopbackLiteral,
+                u64::MAX,
             )
             .await
             .expect_err("redirect to a non-public address must be refused");

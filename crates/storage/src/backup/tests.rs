@@ -18,7 +18,10 @@ fn percent_decoding_keeps_what_is_not_an_escape() {
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use tidings_core::Storage;
+use chrono::Utc;
+use tidings_core::{ImageVariant, LeadImageOutcome, Storage};
+
+use crate::testsuite::images::sample_image;
 
 use crate::testsuite::{TempPostgres, insert_new, sample_article, sample_feed};
 
@@ -50,8 +53,46 @@ async fn fill(storage: &dyn Storage, articles: u64) {
         .expect("feed");
     for n in 0..articles {
         let url = format!("https://ledger.example/before/{n}");
-        insert_new(storage, sample_article("Ledger", &url, "Before", None)).await;
+        let id = insert_new(storage, sample_article("Ledger", &url, "Before", None)).await;
+        if n == 0 {
+            let picture = sample_image(ImageVariant::Card, 400, 300, 9);
+            storage
+                .save_lead_image(
+                    id,
+                    "https://ledger.example/0.jpg",
+                    Utc::now(),
+                    LeadImageOutcome::Stored(vec![picture]),
+                )
+                .await
+                .expect("lead image");
+        }
     }
+}
+
+/// The lead image `fill` stored came back with the installation.
+async fn assert_lead_image_restored(storage: &dyn Storage, report: &BackupReport) {
+    assert_eq!(report.rows("lead_image_fetches"), 1);
+    assert_eq!(report.rows("article_images"), 1);
+    let first = storage
+        .latest_articles(tidings_core::PageRequest::new(1, 1000))
+        .await
+        .expect("cards")
+        .items
+        .into_iter()
+        .filter_map(|card| card.picture.map(|p| (card.id, p)))
+        .collect::<Vec<_>>();
+    assert_eq!(first.len(), 1, "one card has its picture");
+    let (id, picture) = &first[0];
+    let image = storage
+        .article_image(*id, ImageVariant::Card)
+        .await
+        .expect("image")
+        .expect("restored");
+    assert_eq!(image.digest, picture.digest);
+    assert_eq!(
+        image.bytes,
+        sample_image(ImageVariant::Card, 400, 300, 9).bytes
+    );
 }
 
 async fn wait_for(stored: &AtomicU64, at_least: u64) {
@@ -99,6 +140,7 @@ async fn an_sqlite_backup_taken_while_articles_arrive_restores_to_its_counts() {
         in_backup
     );
     assert_eq!(reopened.list_feeds().await.expect("feeds").len(), 1);
+    assert_lead_image_restored(&reopened, &restored).await;
 
     // The restored installation holds data now: a second restore is refused, naming why.
     let again = restore(&restored_location, &backup_path).await;
@@ -178,6 +220,7 @@ async fn a_postgres_backup_taken_while_articles_arrive_restores_into_an_empty_da
         reopened.count_articles().await.expect("count") as u64,
         articles
     );
+    assert_lead_image_restored(&reopened, &restored).await;
     reopened.close().await;
 
     // Into a database Tidings has migrated but that holds no data.

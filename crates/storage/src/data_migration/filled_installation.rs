@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tidings_core::{
-    AiCacheKey, FeedFetchRecord, FeedStatus, FollowKind, FollowTarget, ModerationAction,
-    ModerationEntry, NewComment, NewJob, NewUser, RawPage, Role, Storage, StoryPlacement,
+    AiCacheKey, FeedFetchRecord, FeedStatus, FollowKind, FollowTarget, ImageVariant,
+    LeadImageOutcome, ModerationAction, ModerationEntry, NewComment, NewJob, NewUser, RawPage,
+    Role, Storage, StoryPlacement,
 };
 
+use crate::testsuite::images::sample_image;
 use crate::testsuite::{hours_after_base, insert_new, sample_article, sample_feed, tags, terms};
 
 /// What the fixtures stored, to look up on both sides.
@@ -19,8 +21,8 @@ pub(super) struct Stored {
 }
 
 /// Fills `storage` with some of everything: feeds, articles with tags and terms, a story
-/// whose original came after its copy, accounts, comments, moderation, AI cache, raw pages
-/// and coordination rows.
+/// whose original came after its copy, accounts, comments, moderation, AI cache, raw pages,
+/// a lead image and coordination rows.
 pub(super) async fn fill(storage: &dyn Storage) -> Stored {
     let feed = storage
         .add_feed(sample_feed("https://ledger.example/feed"))
@@ -213,6 +215,18 @@ pub(super) async fn fill(storage: &dyn Storage) -> Stored {
         })
         .await
         .expect("raw page");
+    storage
+        .save_lead_image(
+            articles[1],
+            "https://ledger.example/strike.jpg",
+            hours_after_base(0),
+            LeadImageOutcome::Stored(vec![
+                sample_image(ImageVariant::Card, 400, 225, 1),
+                sample_image(ImageVariant::Article, 1000, 562, 2),
+            ]),
+        )
+        .await
+        .expect("lead image");
 
     for key in ["1", "2"] {
         storage

@@ -314,6 +314,31 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "lead_image_fetches",
+        key: &["article_id"],
+        identity: false,
+        columns: &[
+            ("article_id", "article_id", Int),
+            ("source_url", "source_url", Text),
+            ("fetched_at", "fetched_at", Time),
+            ("error", "error", Text),
+        ],
+    },
+    Table {
+        name: "article_images",
+        key: &["article_id", "variant"],
+        identity: false,
+        columns: &[
+            ("article_id", "article_id", Int),
+            ("variant", "variant", Text),
+            ("content_type", "content_type", Text),
+            ("width", "width", Int),
+            ("height", "height", Int),
+            ("digest", "digest", Text),
+            ("bytes", "bytes", Bytes),
+        ],
+    },
+    Table {
         name: "site_block_pages",
         key: &["site", "page"],
         identity: false,

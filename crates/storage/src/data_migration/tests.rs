@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, Utc};
 use tidings_core::{
-    AccountStore, Article, ArticleCard, Comment, CommentOrder, Feed, NewUser, PageRequest,
-    RawPageFilter, Role, Storage, StorageError, User,
+    AccountStore, Article, ArticleCard, Comment, CommentOrder, Feed, ImageVariant, NewUser,
+    PageRequest, RawPageFilter, Role, Storage, StorageError, User,
 };
 
 use super::filled_installation::{Stored, ai_key, fill};
@@ -244,6 +244,22 @@ async fn assert_same(from: &dyn Storage, to: &dyn Storage, stored: &Stored) {
             .await
             .expect("ids"),
         vec![article]
+    );
+    for variant in ImageVariant::ALL {
+        let image = to.article_image(article, variant).await.expect("image");
+        assert!(
+            image.is_some(),
+            "the {} variant came along",
+            variant.as_str()
+        );
+        assert_eq!(
+            image,
+            from.article_image(article, variant).await.expect("image")
+        );
+    }
+    assert_eq!(
+        to.lead_image_fetch(article).await.expect("fetch"),
+        from.lead_image_fetch(article).await.expect("fetch")
     );
     assert_eq!(
         to.job_counts().await.expect("jobs"),

@@ -219,11 +219,14 @@ pub(crate) async fn with_tags(
     for row in tag_rows {
         tags.entry(row.article_id).or_default().push(row.into_tag());
     }
+    let mut pictures = super::images::card_pictures(pool, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let card_tags = tags.remove(&row.id).unwrap_or_default();
-            row.into_card(card_tags)
+            let mut card = row.into_card(card_tags);
+            card.picture = pictures.remove(&card.id);
+            card
         })
         .collect())
 }

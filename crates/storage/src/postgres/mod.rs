@@ -13,6 +13,7 @@ mod coordination;
 mod db_errors;
 mod feeds;
 mod follows;
+mod images;
 mod leadership;
 mod lists;
 mod moderation;

@@ -218,10 +218,15 @@ pub(crate) async fn with_tags(
     for row in tag_rows {
         tags.entry(row.article_id).or_default().push(row.into_tag());
     }
+    let ids: Vec<ArticleId> = rows.iter().map(|row| row.id).collect();
+    let mut pictures = super::images::card_pictures(pool, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let card_tags = tags.remove(&row.id).unwrap_or_default();
-            row.into_card(card_tags)
+            let picture = pictures.remove(&row.id);
+            let mut card = row.into_card(card_tags)?;
+            card.picture = picture;
+            Ok(card)
         })
         .collect()
 }

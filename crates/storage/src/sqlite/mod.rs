@@ -11,6 +11,7 @@ mod coordination;
 mod db_errors;
 mod feeds;
 mod follows;
+mod images;
 mod lists;
 mod moderation;
 mod raw_pages;

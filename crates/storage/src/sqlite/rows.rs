@@ -132,6 +132,7 @@ impl CardRow {
             url: self.url,
             excerpt: self.excerpt,
             image: self.image,
+            picture: None,
             tags,
         })
     }

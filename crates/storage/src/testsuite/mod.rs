@@ -17,6 +17,7 @@ pub mod coordination;
 pub mod feeds;
 pub mod follows;
 pub mod headlines;
+pub mod images;
 pub mod lists;
 pub mod raw_pages;
 pub mod shared_database;
@@ -196,6 +197,8 @@ macro_rules! for_each_check {
             raw_pages::purge_drops_old_pages_only,
             raw_pages::update_article_extraction_rewrites,
             raw_pages::site_blocks_count_each_page_once_per_site,
+            images::lead_images_round_trip_and_replace,
+            images::lead_images_refuse_bad_input,
             stories::stories_group_articles_and_count_outlets,
             headlines::stories_are_headlined_by_the_coverage_not_the_oldest_title,
             stories::copies_are_listed_under_the_original_and_never_related,
