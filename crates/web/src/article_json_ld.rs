@@ -1,5 +1,5 @@
 //! The schema.org `NewsArticle` an article page carries as JSON-LD, for search engines:
-//! headline, dates, author, publisher, image, the page itself (`mainEntityOfPage`) and the
+//! headline, dates, author, publisher, the lead picture as Tidings serves it, the page itself (`mainEntityOfPage`) and the
 //! original as `isBasedOn`.
 //!
 //! It sits in `<script type="application/ld+json">`, a data block the browser never runs (so
@@ -17,8 +17,9 @@ use crate::relative_time::iso_timestamp;
 /// Google shows at most this many characters of a headline.
 const MAX_HEADLINE_CHARS: usize = 110;
 
-/// The JSON-LD of `article`'s page, ready to put between the script tags as it is.
-pub fn news_article(article: &Article, site: &SiteConfig) -> String {
+/// The JSON-LD of `article`'s page, ready to put between the script tags as it is. `image` is
+/// the absolute address of the lead picture Tidings serves, never the publisher's own.
+pub fn news_article(article: &Article, site: &SiteConfig, image: Option<&str>) -> String {
     let path = format!("/article/{}", article.id);
     let page = site.absolute_url(&path).unwrap_or(path);
     let publisher_page = site.absolute_url(&format!("/source/{}", article.publisher_slug));
@@ -45,7 +46,7 @@ pub fn news_article(article: &Article, site: &SiteConfig) -> String {
     if let Some(original) = safe_outside_url(article.original_url()) {
         data["isBasedOn"] = Value::String(original);
     }
-    if let Some(image) = article.image.as_deref().and_then(safe_outside_url) {
+    if let Some(image) = image {
         data["image"] = json!([image]);
     }
     if !article.excerpt.trim().is_empty() {

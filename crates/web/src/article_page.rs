@@ -161,7 +161,7 @@ fn build_page(
             .published_at
             .map(crate::relative_time::iso_timestamp),
     };
-    let json_ld = crate::article_json_ld::news_article(&article, &state.site);
+    let json_ld = crate::article_json_ld::news_article(&article, &state.site, og.image.as_deref());
     ArticlePage {
         json_ld,
         chrome,

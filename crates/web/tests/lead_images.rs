@@ -161,6 +161,13 @@ async fn the_article_page_shows_its_variant_and_no_publisher_image() {
         page.attrs("meta[property='og:image']", "content"),
         [format!("https://news.example.org{src}")]
     );
+    // Search engines are given the same picture, as Tidings serves it.
+    let json_ld: serde_json::Value =
+        serde_json::from_str(&page.texts("script[type='application/ld+json']")[0]).unwrap();
+    assert_eq!(
+        json_ld["image"][0],
+        format!("https://news.example.org{src}").as_str()
+    );
     // Images in the body (and the figure holding one) are left out; the text stays.
     let body = page.texts("#article-body").remove(0);
     assert!(
