@@ -7,7 +7,6 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
 
 if [ ! -x "$chromium_bin" ]; then
@@ -22,25 +21,9 @@ fi
 
 (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 
-if [ -z "${TIDINGS_BIN:-}" ]; then
-  (cd "$root" && cargo build --quiet -p tidings --bin tidings)
-  TIDINGS_BIN="$root/target/debug/tidings"
-fi
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-site_port="$(free_port)"
-publisher_port="$(free_port)"
-while [ "$publisher_port" = "$site_port" ]; do publisher_port="$(free_port)"; done
-
-data="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$data"
-}
-trap cleanup EXIT
+# shellcheck source=../demo-site.sh
+source "$here/../demo-site.sh"
+demo_site_prepare
 
 # The console test signs in as this admin and retries a job that gave up before the site
 # started (seeded straight into the database, as a crashed run would leave it).
@@ -59,18 +42,13 @@ db.commit()
 PY
 
 # Publish first comments at once, so the test can reply to its own comment.
-TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false TIDINGS_LOG=warn \
-  "$TIDINGS_BIN" --data "$data" demo \
-  --listen "127.0.0.1:$site_port" --publishers "127.0.0.1:$publisher_port" \
-  >"$data/server.log" 2>&1 &
-server_pid=$!
+demo_site_start TIDINGS_COMMENTS__HOLD_FIRST_COMMENT=false
 
 for test in comments follows admin comfort a11y; do
   if ! TIDINGS_URL="http://127.0.0.1:$site_port" CHROMIUM="$chromium_bin" \
     TIDINGS_ADMIN="$admin_name" TIDINGS_ADMIN_PASSWORD="$admin_password" \
     node "$here/$test.test.mjs"; then
-    echo "--- server log ---" >&2
-    tail -n 40 "$data/server.log" >&2
+    demo_site_log_tail
     exit 1
   fi
 done

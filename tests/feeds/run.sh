@@ -7,7 +7,6 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 
 python="python3"
 if ! "$python" -c 'import feedparser' 2>/dev/null; then
@@ -21,33 +20,12 @@ if ! "$python" -c 'import feedparser' 2>/dev/null; then
   fi
 fi
 
-if [ -z "${TIDINGS_BIN:-}" ]; then
-  (cd "$root" && cargo build --quiet -p tidings --bin tidings)
-  TIDINGS_BIN="$root/target/debug/tidings"
-fi
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-site_port="$(free_port)"
-publisher_port="$(free_port)"
-while [ "$publisher_port" = "$site_port" ]; do publisher_port="$(free_port)"; done
-
-data="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-TIDINGS_LOG=warn "$TIDINGS_BIN" --data "$data" demo \
-  --listen "127.0.0.1:$site_port" --publishers "127.0.0.1:$publisher_port" \
-  >"$data/server.log" 2>&1 &
-server_pid=$!
+# shellcheck source=../demo-site.sh
+source "$here/../demo-site.sh"
+demo_site_prepare
+demo_site_start
 
 if ! TIDINGS_URL="http://127.0.0.1:$site_port" "$python" "$here/check_feeds.py"; then
-  echo "--- server log ---" >&2
-  tail -n 40 "$data/server.log" >&2
+  demo_site_log_tail
   exit 1
 fi

@@ -448,3 +448,28 @@ async fn every_kind_of_change_reaches_the_other_process() {
         "author banned"
     );
 }
+
+#[tokio::test]
+async fn a_page_rendered_again_unchanged_keeps_its_last_modified() {
+    let site = Site::open().await;
+    insert(&site, "Gazette", "Harbour reopens", &["Harbour"]).await;
+    let first = get(&site, "/tag/harbour", &[]).await;
+    assert_eq!(origin(&first), "miss");
+    let modified = first.header("last-modified").unwrap().to_owned();
+    // Last-Modified has whole seconds: let one pass, then change something this page does
+    // not show, so that the page is rendered again with the same body.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    insert(&site, "Courier", "Snow closes the pass", &["Weather"]).await;
+    let again = get(&site, "/tag/harbour", &[]).await;
+    assert_eq!(origin(&again), "miss", "the change was seen");
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("last-modified").unwrap(), modified);
+    let by_date = get(&site, "/tag/harbour", &[("if-modified-since", &modified)]).await;
+    assert_eq!(by_date.status, StatusCode::NOT_MODIFIED);
+    // A page whose body changes gets a new date.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    insert(&site, "Courier", "Harbour tolls rise", &["Harbour"]).await;
+    let changed = get(&site, "/tag/harbour", &[("if-modified-since", &modified)]).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.header("last-modified").unwrap(), modified);
+}

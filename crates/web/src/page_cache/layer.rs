@@ -193,15 +193,21 @@ pub(super) async fn cached_or_rendered(
     };
     let max_age = cache.settings().max_age;
     let fresh = |page: &CachedPage| page.stamps == stamps && page.rendered_at.elapsed() < max_age;
-    if let Some(page) = cache.store().get(&key, fresh) {
-        return Ok((page, "hit"));
-    }
+    let stale = match cache.store().get(&key, fresh) {
+        Ok(page) => return Ok((page, "hit")),
+        Err(stale) => stale,
+    };
     if request.method() != Method::GET {
         // A HEAD answer has no body to keep.
         return Err(next.run(request).await);
     }
     let response = next.run(request).await;
-    let page = storable(response, stamps).await?;
+    let mut page = storable(response, stamps).await?;
+    // The same body rendered again was last modified when it was first rendered, so a
+    // client's `If-Modified-Since` keeps matching until the body really changes.
+    if let Some(earlier) = stale.filter(|earlier| earlier.tag() == page.tag()) {
+        page.last_modified = earlier.last_modified;
+    }
     let page = Arc::new(page);
     cache.store().insert(key, Arc::clone(&page));
     Ok((page, "miss"))

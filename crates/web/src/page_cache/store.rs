@@ -47,28 +47,29 @@ impl PageStore {
     }
 
     /// The page under `key` when `fresh` accepts it (counted as a hit, and made the most
-    /// recently used); a page `fresh` refuses is dropped.
+    /// recently used); a page `fresh` refuses is dropped and given back as `Err(Some(_))`, so
+    /// that a render of the same body can keep its `Last-Modified`.
     pub(super) fn get(
         &self,
         key: &str,
         fresh: impl FnOnce(&CachedPage) -> bool,
-    ) -> Option<Arc<CachedPage>> {
+    ) -> Result<Arc<CachedPage>, Option<Arc<CachedPage>>> {
         let mut pages = self.lock();
         let found = pages.map.get(key).cloned();
         match found {
             Some(page) if fresh(&page) => {
                 pages.hits += 1;
-                Some(page)
+                Ok(page)
             }
             Some(stale) => {
                 pages.map.remove(key);
                 pages.bytes -= weight(key, &stale);
                 pages.misses += 1;
-                None
+                Err(Some(stale))
             }
             None => {
                 pages.misses += 1;
-                None
+                Err(None)
             }
         }
     }
@@ -123,18 +124,18 @@ mod tests {
             store.insert(key(n), Arc::new(page_of(1000)));
         }
         assert_eq!(store.stats().entries, 3 * LARGEST_SHARE, "all fit");
-        assert!(store.get(&key(0), keep_all).is_some(), "touch the oldest");
+        assert!(store.get(&key(0), keep_all).is_ok(), "touch the oldest");
         store.insert(key(99), Arc::new(page_of(1000)));
         let stats = store.stats();
         assert_eq!(stats.entries, 3 * LARGEST_SHARE);
         assert!(stats.bytes <= stats.max_bytes, "{stats:?}");
         assert_eq!(stats.evictions, 1);
         assert!(
-            store.get(&key(1), keep_all).is_none(),
+            store.get(&key(1), keep_all).is_err(),
             "the least recent went"
         );
-        assert!(store.get(&key(0), keep_all).is_some());
-        assert!(store.get(&key(99), keep_all).is_some());
+        assert!(store.get(&key(0), keep_all).is_ok());
+        assert!(store.get(&key(99), keep_all).is_ok());
     }
 
     #[test]
@@ -148,9 +149,12 @@ mod tests {
     fn stale_pages_are_dropped_and_counted_as_misses() {
         let store = PageStore::new(10 * 1024 * 1024);
         store.insert("/a".into(), Arc::new(page_of(100)));
-        assert!(store.get("/a", |_| false).is_none());
+        assert!(
+            matches!(store.get("/a", |_| false), Err(Some(_))),
+            "the stale page is given back once"
+        );
         let stats = store.stats();
         assert_eq!((stats.entries, stats.bytes, stats.misses), (0, 0, 1));
-        assert!(store.get("/a", |_| true).is_none(), "gone");
+        assert!(matches!(store.get("/a", |_| true), Err(None)), "gone");
     }
 }
