@@ -94,7 +94,7 @@ try {
         await page.waitForSelector('#follow-button:has-text("Unfollow")');
       }
       await page.goto(`${base}/`);
-      assert.ok(await page.locator('#for-you').count() > 0, 'the home page is For you');
+      assert.ok(await page.locator('#for-you-heading').count() > 0, 'the home page is For you');
       assert.deepEqual(await violations(page, '/'), []);
     });
     await context.close();
