@@ -2,11 +2,10 @@
 //! blue), so an installed site has the raster sizes launchers ask for without committed
 //! binaries. Each is drawn once per process.
 
-use std::io::Write;
+use std::io::Cursor;
 use std::sync::LazyLock;
 
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use image::{ImageFormat, RgbaImage};
 
 /// The accent blue of the favicon and the stylesheet.
 const BACKGROUND: [u8; 4] = [0x1f, 0x5f, 0xbf, 0xff];
@@ -60,7 +59,7 @@ pub const ICONS: [Icon; 3] = [
 static DRAWN: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
     ICONS
         .iter()
-        .map(|icon| encode_png(icon.size, &draw(icon.size, icon.shape)))
+        .map(|icon| encode_png(icon.size, draw(icon.size, icon.shape)))
         .collect()
 });
 
@@ -135,84 +134,33 @@ fn draw(size: u32, shape: Shape) -> Vec<u8> {
     pixels
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
-}
-
-/// A truecolour-with-alpha PNG of `size`×`size` RGBA pixels (no filtering, zlib level 9).
-fn encode_png(size: u32, rgba: &[u8]) -> Vec<u8> {
-    let row = (size * 4) as usize;
-    let mut raw = Vec::with_capacity(rgba.len() + size as usize);
-    for line in rgba.chunks(row) {
-        raw.push(0);
-        raw.extend_from_slice(line);
+/// A truecolour-with-alpha PNG of `size`×`size` RGBA pixels; empty if the pixels do not
+/// fill the square (they always do: `draw` makes exactly that many).
+fn encode_png(size: u32, rgba: Vec<u8>) -> Vec<u8> {
+    let Some(picture) = RgbaImage::from_raw(size, size, rgba) else {
+        return Vec::new();
+    };
+    let mut png = Cursor::new(Vec::new());
+    match picture.write_to(&mut png, ImageFormat::Png) {
+        Ok(()) => png.into_inner(),
+        Err(error) => {
+            tracing::error!(%error, "drawing an app icon failed");
+            Vec::new()
+        }
     }
-    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::best());
-    // Writing into a Vec cannot fail.
-    let compressed = zlib
-        .write_all(&raw)
-        .and_then(|()| zlib.finish())
-        .unwrap_or_default();
-
-    let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&size.to_be_bytes());
-    header.extend_from_slice(&size.to_be_bytes());
-    header.extend_from_slice(&[8, 6, 0, 0, 0]);
-
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, b"IHDR", &header);
-    chunk(&mut png, b"IDAT", &compressed);
-    chunk(&mut png, b"IEND", &[]);
-    png
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use std::io::Read;
 
-    /// Reads back what `encode_png` wrote, checking every chunk's CRC.
+    /// Reads back a served icon as PNG.
     fn decode(png: &[u8]) -> (u32, u32, Vec<u8>) {
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        let mut at = 8;
-        let (mut width, mut height, mut idat) = (0, 0, Vec::new());
-        while at < png.len() {
-            let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
-            let kind = &png[at + 4..at + 8];
-            let data = &png[at + 8..at + 8 + len];
-            let crc = u32::from_be_bytes(png[at + 8 + len..at + 12 + len].try_into().unwrap());
-            let mut hasher = crc32fast::Hasher::new();
-            hasher.update(kind);
-            hasher.update(data);
-            assert_eq!(hasher.finalize(), crc, "CRC of {:?}", kind);
-            match kind {
-                b"IHDR" => {
-                    width = u32::from_be_bytes(data[0..4].try_into().unwrap());
-                    height = u32::from_be_bytes(data[4..8].try_into().unwrap());
-                    assert_eq!(&data[8..], &[8, 6, 0, 0, 0]);
-                }
-                b"IDAT" => idat.extend_from_slice(data),
-                _ => {}
-            }
-            at += 12 + len;
-        }
-        let mut raw = Vec::new();
-        flate2::read::ZlibDecoder::new(&idat[..])
-            .read_to_end(&mut raw)
-            .unwrap();
-        let mut rgba = Vec::new();
-        for line in raw.chunks((width * 4 + 1) as usize) {
-            assert_eq!(line[0], 0, "filter byte");
-            rgba.extend_from_slice(&line[1..]);
-        }
-        (width, height, rgba)
+        let picture = image::load_from_memory_with_format(png, ImageFormat::Png)
+            .unwrap()
+            .to_rgba8();
+        (picture.width(), picture.height(), picture.into_raw())
     }
 
     fn pixel(rgba: &[u8], size: u32, x: u32, y: u32) -> [u8; 4] {
