@@ -1,9 +1,11 @@
 //! What both backends' follow code shares: the checks before an article is saved, reading
 //! a stored follow kind and marking For you's stories that have new coverage.
 
+use std::collections::HashSet;
+
 use tidings_core::{
-    ArticleId, FollowKind, FollowStore, ForYouStory, MAX_SAVED_ARTICLES, Paged, StorageError,
-    StorageResult, StorySummary, UserId,
+    ArticleId, FollowKind, ForYouStory, MAX_SAVED_ARTICLES, Paged, StorageError, StorageResult,
+    StoryId, StorySummary,
 };
 
 /// `Invalid` unless the article exists and the reader may save one more.
@@ -27,22 +29,22 @@ pub(crate) fn stored_kind(text: &str) -> StorageResult<FollowKind> {
         .ok_or_else(|| StorageError::Backend(format!("stored follow kind {text:?} is unknown")))
 }
 
-/// For you's stories, each marked when the reader follows it and it has new coverage.
-pub(crate) async fn with_new_coverage(
-    store: &impl FollowStore,
-    user: UserId,
+/// For you's stories, each marked when it is among `renewed`: the followed stories with
+/// coverage newer than the reader's last visit, read in one query by the backend.
+pub(crate) fn with_new_coverage(
     stories: Paged<StorySummary>,
-) -> StorageResult<Paged<ForYouStory>> {
-    let mut items = Vec::with_capacity(stories.items.len());
-    for story in stories.items {
-        let new_coverage = store.story_has_new_coverage(user, story.id).await?;
-        items.push(ForYouStory {
-            story,
-            new_coverage,
-        });
-    }
-    Ok(Paged {
-        items,
+    renewed: &[StoryId],
+) -> Paged<ForYouStory> {
+    let renewed: HashSet<StoryId> = renewed.iter().copied().collect();
+    Paged {
+        items: stories
+            .items
+            .into_iter()
+            .map(|story| ForYouStory {
+                new_coverage: renewed.contains(&story.id),
+                story,
+            })
+            .collect(),
         has_more: stories.has_more,
-    })
+    }
 }

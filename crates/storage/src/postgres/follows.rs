@@ -174,7 +174,20 @@ impl FollowStore for PostgresStorage {
             .await
             .map_err(db_error)?;
         let stories = super::stories::summaries(&self.pool, ids, page).await?;
-        with_new_coverage(self, user, stories).await
+        let renewed: Vec<(i64,)> = sqlx::query_as(
+            "WITH followed AS MATERIALIZED (
+                 SELECT target::bigint AS story_id, seen_at FROM follows
+                 WHERE user_id = $1 AND kind = 'story')
+             SELECT DISTINCT a.story_id FROM followed f
+             JOIN articles a ON a.story_id = f.story_id
+             WHERE a.fetched_at > f.seen_at",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let renewed: Vec<StoryId> = renewed.into_iter().map(|(id,)| id).collect();
+        Ok(with_new_coverage(stories, &renewed))
     }
 
     async fn save_article(

@@ -173,7 +173,17 @@ impl FollowStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         let stories = super::stories::summaries(&self.pool, ids, page).await?;
-        with_new_coverage(self, user, stories).await
+        let renewed: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT a.story_id FROM follows f
+             JOIN articles a ON a.story_id = CAST(f.target AS INTEGER)
+             WHERE f.user_id = ?1 AND f.kind = 'story' AND a.fetched_at > f.seen_at",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let renewed: Vec<StoryId> = renewed.into_iter().map(|(id,)| id).collect();
+        Ok(with_new_coverage(stories, &renewed))
     }
 
     async fn save_article(

@@ -254,6 +254,14 @@ pub async fn followed_stories_mark_new_coverage_until_visited(storage: &dyn Stor
             .await
             .expect("seen")
     );
+    let listed = storage
+        .for_you(ann, PageRequest::new(1, 10))
+        .await
+        .expect("for you");
+    assert!(
+        listed.items.iter().all(|item| !item.new_coverage),
+        "For you drops the mark once the story is visited"
+    );
     storage
         .visit_story(ann, story, hours_after_base(-100))
         .await
